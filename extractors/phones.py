@@ -1,0 +1,286 @@
+"""Phone numbers on Chinese pages: find the digit runs ourselves, let phonenumbers judge them.
+
+phonenumbers' own matcher is built for numbers in prose and is lenient about what surrounds
+them: on these pages it reads the list marker in "(1)400-1865-909" as part of the number and
+reports +8614001865909. Here the candidate is always a *whole* run of digits and separators,
+bounded by anything that is not a digit or Latin letter, so a number is never glued to a list
+marker and never cut out of a longer run (dates, order numbers, ID codes). phonenumbers then
+decides validity, type, location and formatting of the whole run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, carrier, geocoder, shortnumberinfo
+
+from extractors.normalize import NormalizedText, normalize
+from schemas import Phone, PhoneKind
+
+# A run: optional "+", optional "(0755)" area code, then digits joined by at most one short
+# separator (spaces, or a dash with optional spaces). Possessive so a run is never shortened.
+_RUN = re.compile(
+    r"(?P<plus>\+[ \t]?)?"
+    r"(?P<area>\([ \t]?0\d{2,3}[ \t]?\)[ \t-]?)?"
+    r"\d(?:(?:[ \t\u00a0]{1,2}|[ \t]?-{1,2}[ \t]?)?\d)*+"
+)
+_GROUP = re.compile(r"\d+")
+_EXTENSION = re.compile(r"[ \t]?(?:转|分机|ext\.?|EXT\.?|x|X|#)[ \t]?(\d{1,6})(?!\d)")
+_LATIN = re.compile(r"[A-Za-z]")
+
+# A number followed by one of these is a quantity: "3000元", "40018659份".
+_UNITS = frozenset("元块角万亿份个件次人名位台套条张家年月日天岁克斤吨米平%‰倍股笔")
+# Identifiers that are digit runs but never phone numbers, when named just before the run.
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(订单|单号|编号|账号|帐号|卡号|身份证|信用代码|邮编|邮政编码|工号|qq|QQ|ICP|备案|批准文号|注册号|"
+    r"发票|流水号|运单|快递单|券号|验证码|密码|No\.?|NO\.?)[^\d\n]{0,4}$"
+)
+# Short codes (12315, 95588) are also ordinary numbers; they count only next to these words.
+_SHORT_CODE_CONTEXT = re.compile(
+    r"电话|拨打|拨|热线|客服|报警|急救|呼叫|致电|投诉|举报|咨询|服务|号码|专线|tel|Tel|TEL|call|Call|hotline"
+)
+_CONTEXT_WINDOW = 8
+_MAX_RUN_DIGITS = 64
+_MAX_RUN_GROUPS = 24
+
+_KINDS: dict[int, PhoneKind] = {
+    PhoneNumberType.SHARED_COST: "shared_cost_400",
+    PhoneNumberType.TOLL_FREE: "toll_free_800",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "landline",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    """A classified digit string: everything about the number that does not depend on the page."""
+
+    number: str
+    display: str
+    kind: PhoneKind
+    valid: bool
+    region: str | None
+    carrier: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneMention:
+    """One occurrence: where it is (original offsets) and what it is."""
+
+    start: int
+    end: int
+    number: _Number
+    extension: str | None
+
+
+@lru_cache(maxsize=65536)
+def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Number | None:
+    """Judge a whole digit string; cached because pages repeat one number a dozen times."""
+    if not plus and 3 <= len(digits) <= 6:
+        return _classify_short(digits, region)
+    if not 7 <= len(digits) <= 17:
+        return None
+    try:
+        parsed = phonenumbers.parse(("+" if plus else "") + digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    valid = phonenumbers.is_valid_number(parsed)
+    if valid:
+        kind = _KINDS.get(phonenumbers.number_type(parsed))
+    elif area_marked and _is_plausible_cn_landline(parsed):
+        # "(0351)89082910": the area code is explicit but the subscriber digits are outside
+        # the published plan; analysts still want it, flagged as not valid.
+        kind = "landline"
+    else:
+        return None
+    if kind is None:
+        return None
+    geographic = kind in ("landline", "mobile")  # 400/800 numbers are national: no place
+    location = (geocoder.description_for_valid_number(parsed, "zh") or None) if geographic else None
+    return _Number(
+        number=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
+        kind=kind,
+        valid=valid,
+        region=location,
+        carrier=(carrier.name_for_valid_number(parsed, "zh") or None) if kind == "mobile" else None,
+    )
+
+
+def _is_plausible_cn_landline(parsed: phonenumbers.PhoneNumber) -> bool:
+    national = str(parsed.national_number)
+    return (
+        parsed.country_code == 86
+        and national[0] in "23456789"
+        and not national.startswith(("400", "800"))
+        and 10 <= len(national) <= 11
+        and phonenumbers.is_possible_number(parsed)
+    )
+
+
+def _classify_short(digits: str, region: str) -> _Number | None:
+    try:
+        parsed = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not shortnumberinfo.is_valid_short_number_for_region(parsed, region):
+        return None
+    return _Number(digits, digits, "short_code", True, None, None)
+
+
+def _boundaries_ok(text: str, start: int, end: int) -> bool:
+    """Reject runs glued to letters, decimals, quantities or identifier labels."""
+    before = text[start - 1] if start else ""
+    if before and _LATIN.match(before):
+        return False
+    if before == "." and start >= 2 and text[start - 2].isdigit() and not _is_list_marker(text, start - 1):
+        return False
+    after = text[end] if end < len(text) else ""
+    if after and _LATIN.match(after) and not _EXTENSION.match(text, end):
+        return False
+    if after == "." and end + 1 < len(text) and text[end + 1].isdigit():
+        return False
+    if after in _UNITS:
+        return False
+    return not _NOT_A_PHONE_BEFORE.search(text, max(0, start - 12), start)
+
+
+def _is_list_marker(text: str, dot: int) -> bool:
+    """"1.400-…" at the start of a line or after punctuation: the "1." is a list marker."""
+    i = dot
+    while i > 0 and text[i - 1].isdigit():
+        i -= 1
+    return dot - i <= 2 and (i == 0 or not text[i - 1].isalnum())
+
+
+def _has_short_code_context(text: str, start: int, end: int) -> bool:
+    window = text[max(0, start - _CONTEXT_WINDOW) : start] + " " + text[end : end + _CONTEXT_WINDOW]
+    return _SHORT_CODE_CONTEXT.search(window) is not None
+
+
+def _resolve_run(
+    text: str, match: re.Match[str], region: str
+) -> list[tuple[int, int, _Number, str | None]]:
+    """Numbers in one run, as (start, end, number, extension) in normalized offsets.
+
+    A run is one number, or one number plus a trailing "-123" extension, or several
+    space-separated tokens ("1 400 186 5909", "4001865909 13800138000"). Digits are never cut
+    out of a token: a token is digits joined by dashes or parentheses.
+    """
+    plus = match.group("plus") is not None
+    groups = list(_GROUP.finditer(text, match.start(), match.end()))
+    if len(groups) > _MAX_RUN_GROUPS or sum(len(g.group()) for g in groups) > _MAX_RUN_DIGITS:
+        return []
+    whole = _segment(text, groups, plus, region)
+    if whole is not None:
+        return [(match.start(), match.end(), whole, None)]
+    if len(groups) > 1 and "-" in text[groups[-2].end() : groups[-1].start()] and len(groups[-1].group()) <= 5:
+        head = _segment(text, groups[:-1], plus, region)
+        if head is not None and head.kind == "landline":
+            return [(match.start(), match.end(), head, groups[-1].group())]
+    return _split_on_spaces(text, match.start(), groups, plus, region)
+
+
+def _split_on_spaces(
+    text: str, run_start: int, groups: list[re.Match[str]], plus: bool, region: str
+) -> list[tuple[int, int, _Number, str | None]]:
+    """The best cover of a run's space-separated tokens by whole numbers.
+
+    Tokens that are no number (a list marker "1", a date "2024-05-12") are left out whole;
+    among covers, the one with the most digits in numbers wins, then the one with fewest numbers.
+    """
+    tokens: list[list[re.Match[str]]] = [[groups[0]]]
+    for prev, group in zip(groups, groups[1:]):
+        if text[prev.end() : group.start()].isspace():
+            tokens.append([group])
+        else:
+            tokens[-1].append(group)
+    if len(tokens) < 2:
+        return []
+
+    def digits(lo: int, hi: int) -> int:
+        return sum(len(g.group()) for token in tokens[lo:hi] for g in token)
+
+    # best[j]: (covered digits, -numbers, numbers) for tokens[:j].
+    best: list[tuple[int, int, list[tuple[int, int, _Number]]]] = [(0, 0, [])]
+    for j in range(1, len(tokens) + 1):
+        covered, neg, numbers = best[j - 1]  # token j-1 left out
+        choice = (covered, neg, numbers)
+        for i in range(j):
+            segment = [g for token in tokens[i:j] for g in token]
+            number = _segment(text, segment, plus and i == 0, region)
+            if number is None:
+                continue
+            prev_covered, prev_neg, prev_numbers = best[i]
+            candidate = (prev_covered + digits(i, j), prev_neg - 1, [*prev_numbers, (i, j, number)])
+            if candidate[:2] > choice[:2]:
+                choice = candidate
+        best.append(choice)
+    found = []
+    for i, j, number in best[-1][2]:
+        start = run_start if i == 0 else tokens[i][0].start()
+        found.append((start, tokens[j - 1][-1].end(), number, None))
+    return found
+
+
+def _segment(text: str, groups: list[re.Match[str]], plus: bool, region: str) -> _Number | None:
+    """Classify the digits of consecutive groups, knowing how the writer grouped them."""
+    digits = "".join(g.group() for g in groups)
+    if len(groups) > 1 and len(digits) <= 6:
+        return None  # short codes are written as one block; "1 2 3" is not 123
+    first = groups[0]
+    area_marked = (first.start() > 0 and text[first.start() - 1] == "(") or (
+        not plus and len(groups) > 1 and first.group().startswith("0") and 3 <= len(first.group()) <= 4
+    )
+    return _classify(digits, plus, area_marked, region)
+
+
+def find_phone_mentions(doc: NormalizedText, region: str = "CN") -> list[PhoneMention]:
+    """Every phone-number occurrence in the page, in text order, spans into `doc.original`."""
+    text = doc.text
+    mentions: list[PhoneMention] = []
+    for match in _RUN.finditer(text):
+        if match.end() - match.start() < 3:
+            continue
+        for start, end, number, extension in _resolve_run(text, match, region):
+            if not _boundaries_ok(text, start, end):
+                continue
+            if number.kind == "short_code" and not _has_short_code_context(text, start, end):
+                continue
+            if extension is None and number.kind != "mobile" and number.kind != "short_code":
+                ext = _EXTENSION.match(text, end)
+                if ext:
+                    extension, end = ext.group(1), ext.end()
+            mentions.append(PhoneMention(*doc.to_original(start, end), number, extension))
+    return mentions
+
+
+def extract_phones(text: str | NormalizedText, region: str = "CN") -> list[Phone]:
+    """One `Phone` per distinct number (and extension), with all its spans, in first-seen order."""
+    doc = text if isinstance(text, NormalizedText) else normalize(text)
+    grouped: dict[tuple[str, str | None], list[PhoneMention]] = {}
+    for mention in find_phone_mentions(doc, region):
+        grouped.setdefault((mention.number.number, mention.extension), []).append(mention)
+    phones = []
+    for (_, extension), mentions in grouped.items():
+        info = mentions[0].number
+        raw = list(dict.fromkeys(doc.original[m.start : m.end] for m in mentions))
+        phones.append(
+            Phone(
+                number=info.number,
+                extension=extension,
+                display=info.display,
+                kind=info.kind,
+                valid=info.valid,
+                region=info.region,
+                carrier=info.carrier,
+                count=len(mentions),
+                spans=[(m.start, m.end) for m in mentions],
+                raw=raw,
+            )
+        )
+    return phones

@@ -1,0 +1,3 @@
+from hotlines.cli import entry_point
+
+entry_point()

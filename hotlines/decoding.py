@@ -1,0 +1,69 @@
+"""Bytes to text for Chinese pages: BOMs, declared charsets, UTF-8, then GB18030.
+
+GBK and GB2312 are subsets of GB18030, so one codec reads all three. A page that is mostly UTF-8
+with a few stray bytes (a pasted fragment in another encoding) is still read, with the damage
+reported as a warning rather than the page being refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from hotlines.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "hz-gb-2312"}
+# Up to this share of bad bytes, a mostly-UTF-8 page is read with replacements and a warning.
+_MAX_REPLACED_SHARE = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: int  # undecodable bytes replaced by U+FFFD
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The charset a page declares in its first bytes (meta tag, XML declaration)."""
+    match = _DECLARED.search(head)
+    if not match:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in _GB_FAMILY:
+        return "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, name: str, declared: str | None = None) -> Decoded:
+    """Decode page bytes, or raise `InputError` naming the input when no reading is credible."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(codec), "utf-8" if codec == "utf-8-sig" else codec, 0)
+            except UnicodeDecodeError as error:
+                raise InputError(name, f"starts with a {codec} byte-order mark but is not {codec}: {error.reason}") from None
+    tried = [declared] if declared else []
+    tried += [codec for codec in ("utf-8", "gb18030") if codec != declared]
+    for codec in tried:
+        try:
+            return Decoded(data.decode(codec), codec, 0)
+        except UnicodeDecodeError:
+            continue
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+    if replaced <= max(1, int(len(data) * _MAX_REPLACED_SHARE)):
+        return Decoded(text, "utf-8", replaced)
+    raise InputError(name, "undecodable: the bytes are neither UTF-8 nor GB18030/GBK (is it text?)")

@@ -1,0 +1,50 @@
+"""Where results go: stdout, or a file that appears whole or not at all.
+
+A file output is written to a sibling `NAME.partial` and renamed over NAME when the batch ends,
+also when it ends by an error or Ctrl-C: a reader never sees a half-written NAME, and every
+record written before a failure is kept. A killed process leaves only `NAME.partial`, whose
+complete lines are valid records.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import TextIO
+
+
+class LineSink:
+    """Writes complete lines, flushed one by one so a crash loses at most the current line."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target = Path(target) if target and target != "-" else None
+        self._partial: Path | None = None
+        self._handle: TextIO | None = None
+
+    def __enter__(self) -> LineSink:
+        if self.target is None:
+            if hasattr(sys.stdout, "reconfigure"):
+                sys.stdout.reconfigure(encoding="utf-8")
+            self._handle = sys.stdout
+        else:
+            self._partial = self.target.with_name(self.target.name + ".partial")
+            self._handle = self._partial.open("w", encoding="utf-8", newline="\n")
+        return self
+
+    def write_line(self, line: str) -> None:
+        assert self._handle is not None
+        self._handle.write(line + "\n")
+        self._handle.flush()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._handle is None or self.target is None:
+            return
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self._handle.close()
+        assert self._partial is not None
+        os.replace(self._partial, self.target)

@@ -1,0 +1,165 @@
+"""From paths on the command line to decoded pages: files, directories, stdin.
+
+Each input becomes either a `Page` or an `InputError` naming it, so that one bad file never
+stops a batch. Directories are walked in a stable (sorted) order and yield only files whose
+suffix says they are pages; a file named explicitly is always read, its type sniffed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotlines.decoding import decode, declared_charset
+from hotlines.errors import InputError
+from hotlines.html_text import html_to_text
+from schemas import PageWarning
+
+PAGE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+STDIN = "-"
+
+_SNIFF = 4096
+_BINARY_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "a gzip file",
+    b"\x7fELF": "an executable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InputRef:
+    """One input to read: a file path, or stdin."""
+
+    name: str
+    path: Path | None  # None for stdin
+
+
+@dataclass(slots=True)
+class Page:
+    """A decoded page: the text every span of its record points into."""
+
+    name: str
+    sha256: str
+    size: int
+    encoding: str
+    content_type: str
+    title: str | None
+    text: str
+    warnings: list[PageWarning] = field(default_factory=list)
+
+
+def iter_inputs(args: Iterable[str], skipped: list[str] | None = None) -> Iterator[InputRef | InputError]:
+    """Expand command-line arguments into inputs, in order; directories recursively.
+
+    Files in a directory whose suffix is not a page type are appended to `skipped`.
+    """
+    for arg in args:
+        if arg == STDIN:
+            yield InputRef("<stdin>", None)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            yield from _walk(path, skipped)
+        elif path.exists() or path.is_symlink():
+            yield InputRef(arg, path)
+        else:
+            yield InputError(arg, "no such file or directory")
+
+
+def _walk(root: Path, skipped: list[str] | None) -> Iterator[InputRef | InputError]:
+    def on_error(error: OSError) -> None:
+        raise error
+
+    try:
+        for folder, dirs, files in os.walk(root, onerror=on_error):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder, name)
+                if name.startswith("."):
+                    continue
+                if path.suffix.lower() in PAGE_SUFFIXES:
+                    yield InputRef(str(path), path)
+                elif skipped is not None:
+                    skipped.append(str(path))
+    except OSError as error:
+        yield InputError(str(error.filename or root), f"cannot list directory: {error.strerror}")
+
+
+def load_bytes(ref: InputRef, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The raw bytes of an input, refusing what is too large before reading it all."""
+    try:
+        if ref.path is None:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            if not ref.path.is_file():
+                raise InputError(ref.name, "not a regular file")
+            size = ref.path.stat().st_size
+            if size > max_bytes:
+                raise InputError(ref.name, f"too large: {size} bytes (limit {max_bytes}; see --max-bytes)")
+            with ref.path.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise InputError(ref.name, f"cannot read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise InputError(ref.name, f"too large: more than {max_bytes} bytes (see --max-bytes)")
+    return data
+
+
+def read_page(name: str, data: bytes, suffix: str = "") -> Page:
+    """Decode and, for HTML, strip markup; raise `InputError` for what is not a text page."""
+    if not data:
+        raise InputError(name, "empty file")
+    _refuse_binary(name, data)
+    is_html = suffix.lower() in HTML_SUFFIXES or (suffix.lower() not in PAGE_SUFFIXES and _looks_like_html(data))
+    declared = declared_charset(data[:_SNIFF]) if is_html else None
+    decoded = decode(data, name, declared)
+    warnings = []
+    if decoded.replaced:
+        warnings.append(
+            PageWarning(code="replaced_bytes", message=f"{decoded.replaced} undecodable byte(s) replaced by U+FFFD")
+        )
+    if "\x00" in decoded.text:
+        raise InputError(name, "contains NUL characters (binary data?)")
+    if is_html:
+        text, title = html_to_text(decoded.text)
+    else:
+        text, title = decoded.text.replace("\r\n", "\n").replace("\r", "\n"), None
+    if not text.strip():
+        raise InputError(name, "no text: the page is empty or has no visible text")
+    return Page(
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding=decoded.encoding,
+        content_type="text/html" if is_html else "text/plain",
+        title=title,
+        text=text,
+        warnings=warnings,
+    )
+
+
+def _refuse_binary(name: str, data: bytes) -> None:
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(name, f"binary file ({what}), not a text page")
+    head = data[:_SNIFF]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 has NUL bytes by design
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise InputError(name, f"binary file (NUL byte at offset {nul}), not a text page")
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:_SNIFF].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head or b"<head" in head

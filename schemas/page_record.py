@@ -1,0 +1,127 @@
+"""The record contract: one validated `PageRecord` per page.
+
+These models are the single source of truth for what `hotlines extract` emits and what
+`hotlines validate` accepts; `page_record.schema.json` beside this file is generated from them
+so that non-Python tools can validate the same records. Field names are a published contract:
+add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+def _check_span(span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    if start < 0 or end < start:
+        raise ValueError(f"span [{start}, {end}] must satisfy 0 <= start <= end")
+    return span
+
+
+Span = Annotated[tuple[int, int], AfterValidator(_check_span)]
+"""Half-open character offsets [start, end) into the page's extracted text (`PageRecord.text`)."""
+
+PhoneKind = Literal["shared_cost_400", "toll_free_800", "mobile", "landline", "short_code"]
+ContentType = Literal["text/plain", "text/html"]
+RegionLevel = Literal["province", "city", "county", "town"]
+
+
+class _Model(BaseModel):
+    # Unknown fields are an error so that a typo in a producer is caught, not silently dropped.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    """Where the page came from and how its bytes were read."""
+
+    path: str = Field(description="Input path as given, or '<stdin>'.")
+    url: str | None = Field(default=None, description="Page URL when known (crawl files).")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the raw bytes.")
+    encoding: str = Field(description="Codec the bytes were decoded with, e.g. 'utf-8', 'gb18030'.")
+    content_type: ContentType
+    title: str | None = Field(default=None, description="HTML <title>; null for plain text.")
+    size: int = Field(ge=0, description="Size of the raw bytes.")
+
+
+class Phone(_Model):
+    """One distinct phone number on the page, with every place it occurs."""
+
+    number: str = Field(
+        pattern=r"^(\+[1-9]\d{6,15}|\d{3,8})$",
+        description="E.164 ('+864001865909'); for a short code, the digits as dialled ('12315').",
+    )
+    extension: str | None = Field(default=None, pattern=r"^\d{1,6}$", description="'转123' -> '123'.")
+    display: str = Field(description="National format, e.g. '400 186 5909'.")
+    kind: PhoneKind
+    valid: bool = Field(
+        default=True,
+        description="phonenumbers' is_valid_number; false for a well-formed landline whose "
+        "subscriber digits fall outside the published plan.",
+    )
+    region: str | None = Field(default=None, description="Geocoder location (Chinese), e.g. '北京市'.")
+    carrier: str | None = Field(default=None, description="Mobile carrier (Chinese) where known.")
+    count: int = Field(ge=1)
+    spans: list[Span] = Field(min_length=1)
+    raw: list[str] = Field(min_length=1, description="Distinct surface forms as written.")
+
+
+class Region(_Model):
+    """A mention of an administrative region, resolved to the current division."""
+
+    text: str
+    span: Span
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    town: str | None = None
+    adcode: str = Field(pattern=r"^\d{6}$")
+    level: RegionLevel
+    former_name: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+
+class Brand(_Model):
+    """A brand the page claims to serve."""
+
+    name: str
+    canonical: str | None = None
+    known: bool = False
+    count: int = Field(ge=1)
+    spans: list[Span] = Field(min_length=1)
+
+
+class Appliance(_Model):
+    """An appliance name on the page, with its canonical category."""
+
+    name: str
+    category: str
+    count: int = Field(ge=1)
+    spans: list[Span] = Field(min_length=1)
+
+
+class PageWarning(_Model):
+    """Something worth knowing about how the page was read; the record is still usable."""
+
+    code: str = Field(pattern=r"^[a-z_]+$", description="Stable machine-readable key.")
+    message: str
+
+
+class PageRecord(_Model):
+    """Everything extracted from one page."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    source: Source
+    phones: list[Phone] = Field(default_factory=list)
+    brands: list[Brand] = Field(default_factory=list)
+    appliances: list[Appliance] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
+    warnings: list[PageWarning] = Field(default_factory=list)
+    text: str | None = Field(
+        default=None,
+        description="The extracted text all spans point into; present with --include-text.",
+    )
