@@ -30,9 +30,11 @@ _RUN = re.compile(
 _GROUP = re.compile(r"\d+")
 _EXTENSION = re.compile(r"[ \t]?(?:转|分机|ext\.?|EXT\.?|x|X|#)[ \t]?(\d{1,6})(?!\d)")
 _LATIN = re.compile(r"[A-Za-z]")
+_URL_CHARS = frozenset("/@_=&?#%")
 
 # A number followed by one of these is a quantity: "3000元", "40018659份".
-_UNITS = frozenset("元块角万亿份个件次人名位台套条张家年月日天岁克斤吨米平%‰倍股笔")
+# Only words, not characters: "平台", "人工服务" and "家电" follow real numbers.
+_UNIT_AFTER = re.compile(r"元|块|角|万|亿|份|个|件|次|人(?!工)|名|位|台(?!湾)|套|条|张|年|月|日|岁|克|斤|吨|米|平米|平方|%|‰|倍|股|笔")
 # Identifiers that are digit runs but never phone numbers, when named just before the run.
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(订单|单号|编号|账号|帐号|卡号|身份证|信用代码|邮编|邮政编码|工号|qq|QQ|ICP|备案|批准文号|注册号|"
@@ -40,7 +42,7 @@ _NOT_A_PHONE_BEFORE = re.compile(
 )
 # Short codes (12315, 95588) are also ordinary numbers; they count only next to these words.
 _SHORT_CODE_CONTEXT = re.compile(
-    r"电话|拨打|拨|热线|客服|报警|急救|呼叫|致电|投诉|举报|咨询|服务|号码|专线|tel|Tel|TEL|call|Call|hotline"
+    r"电话|拨打|拨|热线|客服|平台|报警|急救|呼叫|致电|投诉|举报|咨询|服务|号码|专线|tel|Tel|TEL|call|Call|hotline"
 )
 _CONTEXT_WINDOW = 8
 _MAX_RUN_DIGITS = 64
@@ -139,14 +141,28 @@ def _boundaries_ok(text: str, start: int, end: int) -> bool:
         return False
     if before == "." and start >= 2 and text[start - 2].isdigit() and not _is_list_marker(text, start - 1):
         return False
+    if before and before in _URL_CHARS and _LATIN.search(_ascii_chunk_before(text, start)):
+        return False  # part of a URL, e-mail address or query string
+    if before == "." and start >= 2 and _LATIN.match(text[start - 2]):
+        return False  # www.4001865909.com
     after = text[end] if end < len(text) else ""
     if after and _LATIN.match(after) and not _EXTENSION.match(text, end):
         return False
+    if after in ("@", "_") or (after == "." and end + 1 < len(text) and _LATIN.match(text[end + 1])):
+        return False
     if after == "." and end + 1 < len(text) and text[end + 1].isdigit():
         return False
-    if after in _UNITS:
+    if _UNIT_AFTER.match(text, end):
         return False
     return not _NOT_A_PHONE_BEFORE.search(text, max(0, start - 12), start)
+
+
+def _ascii_chunk_before(text: str, start: int) -> str:
+    """The run of printable ASCII (no spaces) that ends where the number starts."""
+    i = start
+    while i > 0 and start - i < 64 and "!" <= text[i - 1] <= "~":
+        i -= 1
+    return text[i:start]
 
 
 def _is_list_marker(text: str, dot: int) -> bool:

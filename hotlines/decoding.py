@@ -22,8 +22,9 @@ _BOMS = (
 )
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "hz-gb-2312"}
-# Up to this share of bad bytes, a mostly-UTF-8 page is read with replacements and a warning.
-_MAX_REPLACED_SHARE = 0.01
+# Up to this share of its non-ASCII bytes bad, a UTF-8 page is read with replacements and a warning.
+_MAX_REPLACED_SHARE = 0.05
+_ASCII = bytes(range(0x80))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +56,24 @@ def decode(data: bytes, name: str, declared: str | None = None) -> Decoded:
                 return Decoded(data.decode(codec), "utf-8" if codec == "utf-8-sig" else codec, 0)
             except UnicodeDecodeError as error:
                 raise InputError(name, f"starts with a {codec} byte-order mark but is not {codec}: {error.reason}") from None
-    tried = [declared] if declared else []
-    tried += [codec for codec in ("utf-8", "gb18030") if codec != declared]
-    for codec in tried:
+    if declared:
         try:
-            return Decoded(data.decode(codec), codec, 0)
+            return Decoded(data.decode(declared), declared, 0)
         except UnicodeDecodeError:
-            continue
-    text = data.decode("utf-8", errors="replace")
-    replaced = text.count("\ufffd") - data.count("\ufffd".encode())
-    if replaced <= max(1, int(len(data) * _MAX_REPLACED_SHARE)):
-        return Decoded(text, "utf-8", replaced)
+            pass  # pages lie about their charset; fall through to detection
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", 0)
+    except UnicodeDecodeError:
+        pass
+    # UTF-8 with a pasted fragment in another encoding: few of its non-ASCII bytes are bad.
+    # (A GBK page read as UTF-8 fails on nearly all of them.)
+    lenient = data.decode("utf-8", errors="replace")
+    replaced = lenient.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(data.translate(None, _ASCII))
+    if replaced <= _MAX_REPLACED_SHARE * non_ascii:
+        return Decoded(lenient, "utf-8", replaced)
+    try:
+        return Decoded(data.decode("gb18030"), "gb18030", 0)
+    except UnicodeDecodeError:
+        pass
     raise InputError(name, "undecodable: the bytes are neither UTF-8 nor GB18030/GBK (is it text?)")

@@ -1,0 +1,107 @@
+"""The `hotlines` command: output formats, exit codes, per-input errors, atomic output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PAGES, ROOT
+from hotlines.cli import main
+from hotlines.render import terminal_safe
+from schemas import PageRecord
+from schemas.json_schema import page_record_json_schema_text
+
+
+def _mixed_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a_good.txt").write_text("热线400-1865-909", encoding="utf-8")
+    (folder / "b_empty.txt").write_bytes(b"")
+    (folder / "c_binary.txt").write_bytes(b"\x00\x01\x02PNG\x00")
+    (folder / "d_undecodable.txt").write_bytes(bytes(range(128, 256)) * 10)
+    (folder / "e_gbk.html").write_bytes("<title>标题</title><p>电话010-8888 6666</p>".encode("gbk"))
+    (folder / "notes.json").write_text("{}")
+    return folder
+
+
+def test_extract_jsonl_records_validate(capsys) -> None:
+    assert main(["extract", str(PAGES / "000_88c04a5b769380d4.txt")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    record = PageRecord.model_validate_json(lines[0])
+    assert record.phones[0].number == "+864001865909" and record.phones[0].count == 10
+    assert record.text is None
+
+
+def test_include_text_makes_spans_resolvable(capsys) -> None:
+    assert main(["extract", "--include-text", str(PAGES / "gbk_siemens.html")]) == 0
+    record = PageRecord.model_validate_json(capsys.readouterr().out)
+    assert record.text is not None
+    for phone in record.phones:
+        assert {record.text[a:b] for a, b in phone.spans} == set(phone.raw)
+
+
+def test_a_batch_with_bad_files_goes_on_and_exits_1(tmp_path, capsys) -> None:
+    folder = _mixed_dir(tmp_path)
+    assert main(["extract", str(folder), str(tmp_path / "missing.txt")]) == 1
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [Path(r["source"]["path"]).name for r in records] == ["a_good.txt", "e_gbk.html"]
+    errors = [line for line in captured.err.splitlines() if line.startswith("hotlines: error:")]
+    assert len(errors) == 4
+    for name, reason in [("b_empty.txt", "empty file"), ("c_binary.txt", "binary"), ("d_undecodable.txt", "undecodable"), ("missing.txt", "no such file")]:
+        assert any(name in line and reason in line for line in errors), (name, errors)
+    assert "skipped 1 file(s)" in captured.err
+
+
+def test_output_file_is_written_whole_and_keeps_records_before_failures(tmp_path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(_mixed_dir(tmp_path)), "-o", str(out)]) == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path) -> None:
+    assert main(["extract", str(PAGES), "-o", str(tmp_path / "no" / "such" / "dir" / "o.jsonl")]) == 2
+
+
+def test_usage_errors_exit_2() -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["extract"])
+    assert caught.value.code == 2
+
+
+def test_stdin_is_read_with_dash() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotlines", "extract", "-"],
+        input="客服热线４００－１８６５－９０９".encode("gb18030"),
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    record = json.loads(result.stdout)
+    assert record["source"]["path"] == "<stdin>" and record["source"]["encoding"] == "gb18030"
+    assert record["phones"][0]["number"] == "+864001865909"
+
+
+def test_table_escapes_terminal_control_sequences(tmp_path, capsys) -> None:
+    page = tmp_path / "evil.html"
+    page.write_text("<title>\x1b[2J\x1b]0;pwned\x07\u202e9095681004</title><p>热线400-1865-909</p>", encoding="utf-8")
+    assert main(["extract", "--format", "table", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "\\x1b[2J" in out and "\\u202e" in out
+
+
+def test_terminal_safe_keeps_chinese_and_escapes_controls() -> None:
+    assert terminal_safe("海尔\t\x1b[31m") == "海尔\\t\\x1b[31m"
+
+
+def test_schema_command_prints_the_published_schema(capsys) -> None:
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == page_record_json_schema_text()

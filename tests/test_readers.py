@@ -1,0 +1,93 @@
+"""Reading pages: encodings, HTML, and inputs that are not pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotlines.errors import InputError
+from hotlines.html_text import html_to_text
+from hotlines.readers import InputRef, iter_inputs, read_page
+
+PAGE = "海尔热水器售后服务电话：400-699-9999（点击咨询）\n北京市朝阳区、上海市浦东新区\n"
+
+
+@pytest.mark.parametrize(
+    ("codec", "expected"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("gbk", "gb18030"), ("gb2312", "gb18030"), ("gb18030", "gb18030"), ("utf-16", "utf-16")],
+)
+def test_text_pages_decode_in_every_common_encoding(codec: str, expected: str) -> None:
+    page = read_page("p.txt", PAGE.encode(codec), ".txt")
+    assert page.text == PAGE
+    assert page.encoding == expected
+
+
+def test_declared_charset_is_honoured_for_html() -> None:
+    html = f'<html><head><meta charset="gb2312"><title>标题</title></head><body><p>{PAGE}</p></body></html>'
+    page = read_page("p.html", html.encode("gb2312"), ".html")
+    assert page.encoding == "gb18030"
+    assert page.title == "标题"
+    assert "400-699-9999" in page.text
+
+
+def test_mostly_utf8_with_stray_bytes_is_read_with_a_warning() -> None:
+    data = (PAGE * 20).encode("utf-8") + "乱码".encode("gbk") + PAGE.encode("utf-8")
+    page = read_page("mixed.txt", data, ".txt")
+    assert page.encoding == "utf-8"
+    assert [w.code for w in page.warnings] == ["replaced_bytes"]
+    assert page.text.endswith(PAGE)
+
+
+def test_html_visible_text_only_with_blocks_as_lines() -> None:
+    text, title = html_to_text(
+        "<html><head><title> A &amp; B </title><style>p{}</style></head>"
+        "<body><script>var x='400-111-2222'</script><div>一<b>二</b></div><p>三<br>四</p>"
+        "<!-- 400-999-8888 --><noscript>五</noscript><p>六&nbsp;七</p></body></html>"
+    )
+    assert title == "A & B"
+    assert text == "一二\n三\n四\n六 七"
+
+
+def test_truncated_and_deeply_nested_html_is_read() -> None:
+    nested = "<div>" * 50_000 + "热线400-699-9999"
+    text, _ = html_to_text(nested)
+    assert text == "热线400-699-9999"
+    text, _ = html_to_text("<html><body><p>电话400-699-9999<scr")
+    assert "400-699-9999" in text
+
+
+def test_html_is_sniffed_when_the_suffix_says_nothing() -> None:
+    page = read_page("<stdin>", b"<!DOCTYPE html><title>t</title><p>x</p>")
+    assert page.content_type == "text/html"
+    assert page.text == "x"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"   \n\t\n", "no text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG image"),
+        (b"text\x00with\x00nul", "NUL byte at offset 4"),
+        (bytes(range(128, 256)) * 40, "undecodable"),
+    ],
+    ids=["empty", "blank", "png", "nul", "undecodable"],
+)
+def test_bad_inputs_raise_an_error_naming_the_input(data: bytes, reason: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_page("bad.txt", data, ".txt")
+    assert str(caught.value).startswith("bad.txt: ")
+    assert reason in str(caught.value)
+
+
+def test_directories_are_walked_in_order_and_non_pages_skipped(tmp_path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.html").write_text("x")
+    (tmp_path / "1.txt").write_text("x")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    (tmp_path / ".hidden.txt").write_text("x")
+    skipped: list[str] = []
+    refs = list(iter_inputs([str(tmp_path), str(tmp_path / "missing.txt")], skipped))
+    names = [r.name for r in refs]
+    assert names == [str(tmp_path / "1.txt"), str(tmp_path / "b" / "2.html"), str(tmp_path / "missing.txt")]
+    assert isinstance(refs[0], InputRef) and isinstance(refs[2], InputError)
+    assert skipped == [str(tmp_path / "image.png")]
