@@ -1,0 +1,21 @@
+"""The benchmark runs end to end and reports both sides (a smoke test, not a timing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_runs_and_reports_both_sides(tmp_path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--pages", "6", "--json", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    assert figures["hotlines_pages_per_cpu_second"] > 0 and figures["anchor_pages_per_cpu_second"] > 0
+    assert figures["seed_phone_occurrences"]["hotlines"] == {"gold": 30, "correct": 30, "wrong": 0}
