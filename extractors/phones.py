@@ -45,8 +45,10 @@ _SHORT_CODE_CONTEXT = re.compile(
     r"电话|拨打|拨|热线|客服|平台|报警|急救|呼叫|致电|投诉|举报|咨询|服务|号码|专线|tel|Tel|TEL|call|Call|hotline"
 )
 _CONTEXT_WINDOW = 8
-_MAX_RUN_DIGITS = 64
-_MAX_RUN_GROUPS = 24
+# One number: "+86 0755 8376 5566 8001" is 6 groups and 19 digits; anything longer is a list.
+_MAX_NUMBER_DIGITS = 20
+_MAX_NUMBER_GROUPS = 8
+_MAX_TOKENS_PER_NUMBER = 6
 
 _KINDS: dict[int, PhoneKind] = {
     PhoneNumberType.SHARED_COST: "shared_cost_400",
@@ -189,8 +191,8 @@ def _resolve_run(
     """
     plus = match.group("plus") is not None
     groups = list(_GROUP.finditer(text, match.start(), match.end()))
-    if len(groups) > _MAX_RUN_GROUPS or sum(len(g.group()) for g in groups) > _MAX_RUN_DIGITS:
-        return []
+    if len(groups) > _MAX_NUMBER_GROUPS or match.end() - match.start() > 3 * _MAX_NUMBER_DIGITS:
+        return _split_on_spaces(text, match.start(), groups, plus, region)
     whole = _segment(text, groups, plus, region)
     if whole is not None:
         return [(match.start(), match.end(), whole, None)]
@@ -208,6 +210,7 @@ def _split_on_spaces(
 
     Tokens that are no number (a list marker "1", a date "2024-05-12") are left out whole;
     among covers, the one with the most digits in numbers wins, then the one with fewest numbers.
+    A number spans at most `_MAX_TOKENS_PER_NUMBER` tokens, so this is linear in the run.
     """
     tokens: list[list[re.Match[str]]] = [[groups[0]]]
     for prev, group in zip(groups, groups[1:]):
@@ -217,30 +220,33 @@ def _split_on_spaces(
             tokens[-1].append(group)
     if len(tokens) < 2:
         return []
-
-    def digits(lo: int, hi: int) -> int:
-        return sum(len(g.group()) for token in tokens[lo:hi] for g in token)
-
-    # best[j]: (covered digits, -numbers, numbers) for tokens[:j].
-    best: list[tuple[int, int, list[tuple[int, int, _Number]]]] = [(0, 0, [])]
+    digits = [sum(len(g.group()) for g in token) for token in tokens]
+    # score[j]: (covered digits, -numbers) for tokens[:j]; back[j]: (i, number) of the last step.
+    score: list[tuple[int, int]] = [(0, 0)]
+    back: list[tuple[int, _Number | None]] = [(0, None)]
     for j in range(1, len(tokens) + 1):
-        covered, neg, numbers = best[j - 1]  # token j-1 left out
-        choice = (covered, neg, numbers)
-        for i in range(j):
-            segment = [g for token in tokens[i:j] for g in token]
-            number = _segment(text, segment, plus and i == 0, region)
-            if number is None:
-                continue
-            prev_covered, prev_neg, prev_numbers = best[i]
-            candidate = (prev_covered + digits(i, j), prev_neg - 1, [*prev_numbers, (i, j, number)])
-            if candidate[:2] > choice[:2]:
-                choice = candidate
-        best.append(choice)
+        best, step = score[j - 1], (j - 1, None)  # token j-1 left out
+        covered = 0
+        for i in range(j - 1, max(-1, j - 1 - _MAX_TOKENS_PER_NUMBER), -1):
+            covered += digits[i]
+            if covered > _MAX_NUMBER_DIGITS:
+                break
+            number = _segment(text, [g for token in tokens[i:j] for g in token], plus and i == 0, region)
+            if number is not None:
+                candidate = (score[i][0] + covered, score[i][1] - 1)
+                if candidate > best:
+                    best, step = candidate, (i, number)
+        score.append(best)
+        back.append(step)
     found = []
-    for i, j, number in best[-1][2]:
-        start = run_start if i == 0 else tokens[i][0].start()
-        found.append((start, tokens[j - 1][-1].end(), number, None))
-    return found
+    j = len(tokens)
+    while j > 0:
+        i, number = back[j]
+        if number is not None:
+            start = run_start if i == 0 else tokens[i][0].start()
+            found.append((start, tokens[j - 1][-1].end(), number, None))
+        j = i
+    return found[::-1]
 
 
 def _segment(text: str, groups: list[re.Match[str]], plus: bool, region: str) -> _Number | None:

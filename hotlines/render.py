@@ -38,11 +38,19 @@ def _truncate(text: str, width: int) -> str:
     return text
 
 
+def _keep_tail(text: str, width: int) -> str:
+    """A long path keeps its end (the file name), not its start."""
+    if display_width(text) <= width:
+        return text
+    reversed_tail = _truncate(text[::-1], width - 1)
+    return "…" + reversed_tail[::-1]
+
+
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-TABLE_COLUMNS = (("page", 40), ("enc", 8), ("phone", 16), ("kind", 15), ("n", 4), ("region", 14))
+TABLE_COLUMNS = (("page", 40), ("enc", 8), ("phone", 20), ("kind", 15), ("n", 4), ("region", 14))
 
 
 def table_header() -> str:
@@ -51,7 +59,7 @@ def table_header() -> str:
 
 def table_rows(record: PageRecord) -> list[str]:
     """One row per phone (or one row for a page with none), page text escaped."""
-    page = terminal_safe(record.source.title or record.source.path, limit=TABLE_COLUMNS[0][1])
+    page = _keep_tail(terminal_safe(record.source.path), TABLE_COLUMNS[0][1])
     first = [page, record.source.encoding]
     rows = []
     for phone in record.phones or [None]:

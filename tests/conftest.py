@@ -32,5 +32,8 @@ def gold_pages() -> list[tuple[Path, dict[str, Any]]]:
 def shared() -> Path:
     """The reference data beside the repo (CI lays it there); tests that need it say so."""
     if not SHARED.is_dir():
-        pytest.skip(f"reference data not found at {SHARED} (set HOTLINES_SHARED)")
+        message = f"reference data not found at {SHARED} (set HOTLINES_SHARED)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI lays shared/ beside the clone: its absence is a failure
+        pytest.skip(message)
     return SHARED

@@ -89,13 +89,18 @@ def test_stdin_is_read_with_dash() -> None:
     assert record["phones"][0]["number"] == "+864001865909"
 
 
-def test_table_escapes_terminal_control_sequences(tmp_path, capsys) -> None:
-    page = tmp_path / "evil.html"
-    page.write_text("<title>\x1b[2J\x1b]0;pwned\x07\u202e9095681004</title><p>热线400-1865-909</p>", encoding="utf-8")
-    assert main(["extract", "--format", "table", str(page)]) == 0
-    out = capsys.readouterr().out
-    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
-    assert "\\x1b[2J" in out and "\\u202e" in out
+def test_table_and_errors_escape_terminal_control_sequences(tmp_path, capsys) -> None:
+    evil = "\x1b[2J\x1b]0;pwned\x07\u202e"
+    page = tmp_path / f"{evil}.html"
+    page.write_text("<title>t</title><p>热线400-1865-909</p>", encoding="utf-8")
+    empty = tmp_path / f"{evil}empty.txt"
+    empty.write_bytes(b"")
+    assert main(["extract", "--format", "table", str(page), str(empty)]) == 1
+    captured = capsys.readouterr()
+    for stream in (captured.out, captured.err):
+        assert "\x1b" not in stream and "\u202e" not in stream and "\x07" not in stream
+    assert "\\x1b[2J" in captured.out and "\\u202e" in captured.out
+    assert "\\x1b[2J" in captured.err
 
 
 def test_terminal_safe_keeps_chinese_and_escapes_controls() -> None:
