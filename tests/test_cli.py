@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -110,3 +111,31 @@ def test_terminal_safe_keeps_chinese_and_escapes_controls() -> None:
 def test_schema_command_prints_the_published_schema(capsys) -> None:
     assert main(["schema"]) == 0
     assert capsys.readouterr().out == page_record_json_schema_text()
+
+
+class _Terminal:
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.written.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_draws_only_on_a_terminal_and_clears_itself() -> None:
+    from hotlines.progress import Progress
+
+    terminal = _Terminal()
+    progress = Progress(40, stream=terminal)  # type: ignore[arg-type]
+    for index in range(40):
+        progress.step(f"page{index}")
+    progress.close()
+    drawn = "".join(terminal.written)
+    assert "40/40" in drawn and drawn.endswith("\r")
+    assert not Progress(40, stream=io.StringIO()).active
+    assert not Progress(3, stream=_Terminal()).active  # type: ignore[arg-type]
