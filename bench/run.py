@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         "hotlines_ms_per_page": round(1000 * ours_wall / len(pages), 3),
         "anchor_ms_per_page": round(1000 * anchor_wall / len(pages), 3),
         "anchor_cpca_import_seconds": round(cpca_load, 2),
-        "hotlines_entities": "phones",
+        "hotlines_entities": "phones + regions",
         "anchor_entities": "phonenumbers.PhoneNumberMatcher + cpca.transform(service-area items)",
     }
     print(f"seed-like pages: {len(pages)} (mean {figures['mean_page_bytes']} bytes), one core, CPU time")

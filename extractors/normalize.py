@@ -11,9 +11,11 @@ pay for an offset table.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Dashes NFKC leaves alone but pages use between digit groups.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u2500"
@@ -42,6 +44,11 @@ class NormalizedText:
     text: str
     _to_original: array | None = None  # per normalized char, its original index; None = identity
 
+    @property
+    def is_identity(self) -> bool:
+        """True when offsets in `text` and `original` coincide (no character expanded)."""
+        return self._to_original is None
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of `text` to the span of `original` that produced it."""
         if self._to_original is None:
@@ -54,19 +61,55 @@ class NormalizedText:
         return table[start], table[end - 1] + 1
 
 
+@lru_cache(maxsize=1)
+def _changing() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Character classes of what `_normalize_char` changes: the BMP, and planes 1-2.
+
+    Computed once per process (milliseconds) so that a page needs one C-level scan to learn
+    which of its characters need folding. The BMP class compiles to a bitmap; astral
+    characters are rare on these pages and checked by a second, separate scan.
+    """
+    keep = {code for lo, hi in _KEEP_RANGES for code in range(lo, hi + 1)}
+    changing = [
+        code
+        for code in range(0x30000)
+        if code not in keep and (not unicodedata.is_normalized("NFKC", chr(code)) or chr(code) in _DASHES)
+    ]
+    bmp = [code for code in changing if code < 0x10000]
+    astral = [code for code in changing if code >= 0x10000]
+    return _char_class(bmp), _char_class(astral)
+
+
+def _char_class(codes: list[int]) -> re.Pattern[str]:
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{parts}]")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0002FFFF]")
+
+
 def normalize(original: str) -> NormalizedText:
     """Fold full-width forms, compatibility characters and dashes (NFKC plus dash folding)."""
+    bmp, astral = _changing()
+    found = set(bmp.findall(original))
+    if _ASTRAL.search(original):
+        found.update(astral.findall(original))
+    if not found:
+        return NormalizedText(original, original)
     mapping: dict[int, str] = {}
     expands = False
-    for ch in set(original):
+    for ch in found:
         folded = _char_cache.get(ch)
         if folded is None:
             folded = _char_cache[ch] = _normalize_char(ch)
-        if folded != ch:
-            mapping[ord(ch)] = folded
-            expands = expands or len(folded) != 1
-    if not mapping:
-        return NormalizedText(original, original)
+        mapping[ord(ch)] = folded
+        expands = expands or len(folded) != 1
     if not expands:
         return NormalizedText(original, original.translate(mapping))
     pieces: list[str] = []

@@ -6,7 +6,7 @@ automata live at module level in the extractors and load once per process.
 
 from __future__ import annotations
 
-from extractors import extract_phones, normalize
+from extractors import extract_phones, extract_regions, normalize
 from hotlines.readers import Page, read_page
 from schemas import PageRecord, Source
 
@@ -25,6 +25,7 @@ def build_record(page: Page, *, include_text: bool = False, url: str | None = No
             size=page.size,
         ),
         phones=extract_phones(doc),
+        regions=extract_regions(doc),
         warnings=list(page.warnings),
         text=page.text if include_text else None,
     )

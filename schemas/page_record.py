@@ -80,7 +80,12 @@ class Region(_Model):
     town: str | None = None
     adcode: str = Field(pattern=r"^\d{6}$")
     level: RegionLevel
-    former_name: str | None = None
+    former_name: str | None = Field(default=None, description="The name as written, when it has since changed.")
+    official: bool = Field(
+        default=True,
+        description="False when the county-level name is not an MCA division (加格达奇区, a development zone): "
+        "`county` is then as written and `adcode` is the prefecture's.",
+    )
     lon: float | None = None
     lat: float | None = None
 

@@ -1,0 +1,371 @@
+"""Administrative-region mentions, each resolved to today's division.
+
+Names are found with one Aho-Corasick pass (leftmost-longest). Names written back to back
+("广西" "崇左市" "江州区") form a chain; a chain is cut into mentions where the next name cannot
+lie inside the previous one, so the hierarchy, not the first reading of a name, decides:
+"海南同德县" is Qinghai's 海南藏族自治州 because 同德县 lies there and not in 海南省, and
+"直辖县潜江市" is Hubei's 潜江 because 直辖县 is a marker, never cpca's Chongqing "县".
+
+A bare prefecture stem ("大同", "中山") is only a mention when it is set apart from the words
+around it or a known phrase does not start there: "大同小异" and "中山装" are not places.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.divisions import Division, DivisionTable
+from extractors.normalize import NormalizedText, normalize
+from extractors.region_names import NameIndex, NameSense, name_index
+from schemas import Region
+
+_FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3, "stem": 2, "marker": 0}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ROAD_AFTER = re.compile(r"(?:[东西南北中]?路|大道|大街|街)")
+_TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:街道办事处|街道|镇镇|镇|乡(?!镇))")
+_GENERIC_TOWNS = frozenset({"乡镇", "城镇", "村镇", "小镇", "重镇", "城乡", "市镇", "各乡", "全乡", "全镇", "本镇", "该镇", "乡乡", "镇乡"})
+_ZONE_AFTER = re.compile(
+    r"[\u4e00-\u9fff]{0,12}?(?:经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|经开区|"
+    r"园区|新区|新城|示范区|实验区|试验区|合作区|聚集区|保税区|管理区|风景名胜区)(?:管委会)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One consistent reading of a run of names: the sense chosen for each."""
+
+    senses: tuple[NameSense, ...]
+    units: tuple[Division | None, ...]
+
+    @property
+    def deepest(self) -> Division | None:
+        for unit in reversed(self.units):
+            if unit is not None:
+                return unit
+        return None
+
+    def score(self) -> int:
+        return sum(_FORM_PRIORITY[sense.form] for sense in self.senses)
+
+
+def _fits(table: DivisionTable, reading: _Reading, sense: NameSense) -> bool:
+    """Can `sense` come right after `reading` in one mention?"""
+    parent = reading.deepest
+    after_marker = reading.senses[-1].form == "marker"
+    if sense.form == "marker":
+        return parent is None or parent.level == "province"
+    unit = table.units.get(sense.adcode or "")
+    if unit is None:
+        return False
+    if sense.form == "nonadmin":
+        return parent is not None and parent.level != "county" and unit.adcode.startswith(parent.adcode.rstrip("0")[:4])
+    if after_marker:
+        return unit.level == "county" and unit.city is None and (parent is None or unit.province == parent.adcode)
+    if parent is None:
+        return False
+    if sense.form == "former" and unit.adcode == parent.adcode:
+        return True  # 杭州市江干区: a district since merged away, now just 杭州市
+    if parent.level == "province":
+        return unit.level != "province" and unit.province == parent.adcode
+    if parent.level == "city":
+        return unit.level == "county" and unit.city == parent.adcode
+    return False
+
+
+def _readings(table: DivisionTable, senses: tuple[NameSense, ...]) -> list[_Reading]:
+    readings = []
+    for sense in senses:
+        unit = table.units.get(sense.adcode or "")
+        if sense.form == "marker" or unit is not None:
+            readings.append(_Reading((sense,), (unit,)))
+    return readings
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A mention's worth of a chain: how many names it takes and how it can be read."""
+
+    count: int
+    readings: tuple[_Reading, ...]  # empty: not a region (a lone marker)
+    templates: dict[tuple[int, str | None, str | None], Region]
+
+    @property
+    def best(self) -> _Reading:
+        return max(self.readings, key=_Reading.score)
+
+
+@lru_cache(maxsize=100_000)
+def _pieces(chain: tuple[str, ...]) -> tuple[_Piece, ...]:
+    """Cut a chain of adjacent names into mentions, each with every reading the hierarchy allows.
+
+    Depends only on the names, so it is cached: service-area lists repeat the same pairs.
+    """
+    index = name_index()
+    table = index.table
+    pieces = []
+    i = 0
+    while i < len(chain):
+        readings = _readings(table, index.senses[chain[i]])
+        j = i + 1
+        while j < len(chain) and readings:
+            extended = [
+                _Reading(r.senses + (s,), r.units + (table.units.get(s.adcode or ""),))
+                for r in readings
+                for s in index.senses[chain[j]]
+                if _fits(table, r, s)
+            ]
+            if not extended:
+                break
+            readings = extended
+            j += 1
+        pieces.append(_Piece(j - i, tuple(r for r in readings if r.deepest is not None), {}))
+        i = j
+    return tuple(pieces)
+
+
+def _standalone_ok(index: NameIndex, text: str, start: int, end: int, sense: NameSense) -> bool:
+    """A lone name that is also part of ordinary words must be set apart to count."""
+    if sense.form in ("full", "former") and end - start > 2:
+        return True
+    if any(text.startswith(phrase, start) for phrase in index.stopwords):
+        return False
+    if sense.form in ("stem", "short") and _ROAD_AFTER.match(text, end):
+        return False  # 中山路, 北京东路: a street named after the place
+    if sense.form == "short":
+        return True
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (before and _CJK.match(before)) or not (after and _CJK.match(after))
+
+
+def _choose(readings: list[_Reading], page_provinces: set[str]) -> _Reading:
+    """The best reading: most specific names, then a province the page names elsewhere."""
+
+    def key(reading: _Reading) -> tuple[int, int, int]:
+        deepest = reading.deepest
+        in_page = int(deepest is not None and deepest.province in page_provinces)
+        return (reading.score(), in_page, -int(deepest.adcode) if deepest else 0)
+
+    return max(readings, key=key)
+
+
+def _region(table: DivisionTable, reading: _Reading, town: str | None, unofficial_county: str | None) -> Region:
+    """A validated template for every mention read this way; text and span are filled per mention.
+
+    `unofficial_county` is a development zone or non-MCA unit (加格达奇区) as written.
+    """
+    deepest = reading.deepest
+    assert deepest is not None
+    province = table.units[deepest.province]
+    city = table.units[deepest.adcode] if deepest.level == "city" else (table.units[deepest.city] if deepest.city else None)
+    county = deepest.name if deepest.level == "county" else unofficial_county
+    if unofficial_county is not None:
+        level = "county"
+    elif town is not None:
+        level = "town"
+    else:
+        level = deepest.level
+    return Region(
+        text="",
+        span=(0, 0),
+        province=province.name,
+        city=city.name if city else None,
+        county=county,
+        town=town,
+        adcode=deepest.adcode,
+        level=level,
+        former_name=next((s.former_name for s in reading.senses if s.former_name), None),
+        official=unofficial_county is None,
+        lon=deepest.lon,
+        lat=deepest.lat,
+    )
+
+
+def _tail(text: str, end: int, deepest: Division) -> tuple[int, str | None, str | None]:
+    """A development zone or town ("大朗镇") written right after the mention."""
+    zone = _ZONE_AFTER.match(text, end) if deepest.level == "city" else None
+    town = _TOWN_AFTER.match(text, end) if deepest.level != "province" else None
+    if town and town.group() in _GENERIC_TOWNS:
+        town = None
+    if zone and not (town and town.end() >= zone.end()):
+        return zone.end(), None, zone.group()  # 平原城乡一体化示范区, not the "town" 平原城乡
+    if town:
+        return town.end(), town.group(), None  # 新城镇, not the zone 新城
+    return end, None, None
+
+
+def _mentions(index: NameIndex, text: str) -> Iterator[tuple[int, int, _Piece, tuple[str, ...]]]:
+    """(start, end of names, piece, names) for each mention, before towns and zones."""
+    chain: list[tuple[int, int, str]] = []
+    for last, name in index.automaton.iter_long(text):
+        start = last - len(name) + 1
+        if chain and start != chain[-1][1]:
+            yield from _cut(index, text, chain)
+            chain = []
+        chain.append((start, last + 1, name))
+    if chain:
+        yield from _cut(index, text, chain)
+
+
+def _cut(index: NameIndex, text: str, chain: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, _Piece, tuple[str, ...]]]:
+    names = tuple(name for _, _, name in chain)
+    at = 0
+    for piece in _pieces(names):
+        first, last = chain[at], chain[at + piece.count - 1]
+        written = names[at : at + piece.count]
+        at += piece.count
+        if not piece.readings:
+            continue
+        if piece.count == 1 and not _standalone_ok(index, text, first[0], first[1], piece.best.senses[0]):
+            continue
+        yield first[0], last[1], piece, written
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A mention inside one run of CJK text, in run-relative offsets."""
+
+    start: int
+    end: int  # after any town or zone
+    piece: _Piece
+    written: tuple[str, ...]
+    choice: int | None  # None: ambiguous, decided by the rest of the page
+    town: str | None
+    unofficial: str | None
+    template: Region | None  # the region, but for text and span, when `choice` is known
+
+
+_CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
+# run -> ((start, end, template or None, found), ...), and whether any needs the page to decide
+_Located = tuple[tuple[tuple[int, int, "Region | None", _Found], ...], bool]
+_run_cache: dict[str, _Located] = {}
+_RUN_CACHE_LIMIT = 100_000
+
+
+def _default_choice(piece: _Piece) -> int:
+    return piece.readings.index(_choose(list(piece.readings), set()))
+
+
+def _run_mentions(index: NameIndex, run: str) -> _Located:
+    """Mentions in one run of CJK characters.
+
+    Names, towns and zones are all CJK, and everything a decision looks at (neighbouring
+    characters, phrases) lies inside the run or is its non-CJK border, so the answer depends
+    on the run alone and is cached: service-area items ("武汉市武昌区") recur across pages.
+    """
+    cached = _run_cache.get(run)
+    if cached is not None:
+        return cached
+    found = []
+    covered = 0  # a zone or town written after a mention may contain names: they are part of it
+    for start, names_end, piece, written in _mentions(index, run):
+        if start < covered:
+            continue
+        choice = 0 if len(piece.readings) == 1 else None
+        reading = piece.readings[_default_choice(piece) if choice is None else choice]
+        end, town, unofficial = _tail_of(run, names_end, reading, written)
+        template = None if choice is None else _template(index.table, piece, choice, town, unofficial)
+        found.append(_Found(start, end, piece, written, choice, town, unofficial, template))
+        covered = end
+    if len(_run_cache) >= _RUN_CACHE_LIMIT:
+        _run_cache.clear()
+    result = _run_cache[run] = (
+        tuple((f.start, f.end, f.template, f) for f in found),
+        any(f.template is None for f in found),
+    )
+    return result
+
+
+def _tail_of(run: str, names_end: int, reading: _Reading, written: tuple[str, ...]) -> tuple[int, str | None, str | None]:
+    deepest = reading.deepest
+    assert deepest is not None
+    end, town, zone = _tail(run, names_end, deepest)
+    unofficial = zone or next((w for w, s in zip(written, reading.senses) if s.form == "nonadmin"), None)
+    return end, town, unofficial
+
+
+def _stamp(template: Region, text: str, span: tuple[int, int]) -> Region:
+    """A copy of a validated template with its own text and span.
+
+    Field for field what `model_copy(update=...)` makes, at a fifth of the cost: a page lists
+    hundreds of places. Only text and span differ from the template, and both come straight
+    from the page, so nothing is left unvalidated that validation would catch.
+    """
+    region = Region.__new__(Region)
+    fields = template.__dict__.copy()
+    fields["text"] = text
+    fields["span"] = span
+    object.__setattr__(region, "__dict__", fields)
+    object.__setattr__(region, "__pydantic_fields_set__", template.__pydantic_fields_set__)
+    object.__setattr__(region, "__pydantic_extra__", None)
+    object.__setattr__(region, "__pydantic_private__", None)
+    return region
+
+
+def _template(table: DivisionTable, piece: _Piece, choice: int, town: str | None, unofficial: str | None) -> Region:
+    key = (choice, town, unofficial)
+    template = piece.templates.get(key)
+    if template is None:
+        template = piece.templates[key] = _region(table, piece.readings[choice], town, unofficial)
+    return template
+
+
+def extract_regions(text: str | NormalizedText) -> list[Region]:
+    """Every region mention, in text order; a place named twice is two mentions."""
+    doc = text if isinstance(text, NormalizedText) else normalize(text)
+    index = name_index()
+    parts = _CJK_SPLIT.split(doc.text)  # non-CJK, run, non-CJK, run, ..., non-CJK
+    located: list[tuple[int, tuple[tuple[int, int, Region | None, _Found], ...], str]] = []
+    ambiguous = False
+    offset = len(parts[0])
+    for i in range(1, len(parts), 2):
+        run = parts[i]
+        cached = _run_cache.get(run) or _run_mentions(index, run)
+        if cached[0]:
+            located.append((offset, cached[0], run))
+            ambiguous = ambiguous or cached[1]
+        offset += len(run) + len(parts[i + 1])
+    page_provinces = _page_provinces(located) if ambiguous else set()
+    original, identity = doc.original, doc.is_identity
+    regions: list[Region] = []
+    for offset, founds, run in located:
+        for start, end, template, found in founds:
+            if template is None:
+                template, end = _decide(index, found, run, page_provinces)
+            a, b = offset + start, offset + end
+            if not identity:
+                a, b = doc.to_original(a, b)
+            regions.append(_stamp(template, original[a:b], (a, b)))
+    return regions
+
+
+def _page_provinces(located: list[tuple[int, tuple[tuple[int, int, Region | None, _Found], ...], str]]) -> set[str]:
+    """Provinces the page names unambiguously: they settle names such as a lone 朝阳区."""
+    provinces = set()
+    for _, founds, _ in located:
+        for *_, found in founds:
+            if found.choice is not None and (deepest := found.piece.readings[found.choice].deepest) is not None:
+                provinces.add(deepest.province)
+    return provinces
+
+
+def _decide(index: NameIndex, found: _Found, run: str, page_provinces: set[str]) -> tuple[Region, int]:
+    """Template and end of an ambiguous mention, read in the light of the whole page."""
+    piece = found.piece
+    choice = piece.readings.index(_choose(list(piece.readings), page_provinces))
+    end, town, unofficial = found.end, found.town, found.unofficial
+    if choice != _default_choice(piece):
+        names_end = found.start + sum(map(len, found.written))
+        end, town, unofficial = _tail_of(run, names_end, piece.readings[choice], found.written)
+    return _template(index.table, piece, choice, town, unofficial), end
+
+
+def distinct_regions(regions: list[Region]) -> list[Region]:
+    """One region per distinct place (adcode, county as written, town), first mention kept."""
+    seen: dict[tuple[str, str | None, str | None], Region] = {}
+    for region in regions:
+        seen.setdefault((region.adcode, region.county, region.town), region)
+    return list(seen.values())
