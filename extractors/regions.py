@@ -23,6 +23,8 @@ from extractors.region_names import NameIndex, NameSense, name_index
 from schemas import Region
 
 _FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3, "stem": 2, "marker": 0}
+# "淮安市市辖区": NBS's grouping of a prefecture's districts, statistical code xxxx01 (cpca's too).
+_CITY_DISTRICTS = "市辖区"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ROAD_AFTER = re.compile(r"(?:[东西南北中]?路|大道|大街|街)")
 _TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:街道办事处|街道|镇镇|镇|乡(?!镇))")
@@ -56,7 +58,7 @@ def _fits(table: DivisionTable, reading: _Reading, sense: NameSense) -> bool:
     parent = reading.deepest
     after_marker = reading.senses[-1].form == "marker"
     if sense.form == "marker":
-        return parent is None or parent.level == "province"
+        return not after_marker and (parent is None or parent.level == "province")
     unit = table.units.get(sense.adcode or "")
     if unit is None:
         return False
@@ -97,7 +99,6 @@ class _Piece:
         return max(self.readings, key=_Reading.score)
 
 
-@lru_cache(maxsize=100_000)
 def _pieces(chain: tuple[str, ...]) -> tuple[_Piece, ...]:
     """Cut a chain of adjacent names into mentions, each with every reading the hierarchy allows.
 
@@ -110,7 +111,7 @@ def _pieces(chain: tuple[str, ...]) -> tuple[_Piece, ...]:
     while i < len(chain):
         readings = _readings(table, index.senses[chain[i]])
         j = i + 1
-        while j < len(chain) and readings:
+        while j < len(chain) and readings and j - i < _MAX_NAMES_PER_MENTION:
             extended = [
                 _Reading(r.senses + (s,), r.units + (table.units.get(s.adcode or ""),))
                 for r in readings
@@ -124,6 +125,11 @@ def _pieces(chain: tuple[str, ...]) -> tuple[_Piece, ...]:
         pieces.append(_Piece(j - i, tuple(r for r in readings if r.deepest is not None), {}))
         i = j
     return tuple(pieces)
+
+
+_cached_pieces = lru_cache(maxsize=100_000)(_pieces)
+_CACHED_CHAIN_NAMES = 8
+_MAX_NAMES_PER_MENTION = 5  # province, city, county, plus a marker or a non-MCA unit  # chains in lists are 1-4 names; a longer one is one-off text
 
 
 def _standalone_ok(index: NameIndex, text: str, start: int, end: int, sense: NameSense) -> bool:
@@ -175,7 +181,7 @@ def _region(table: DivisionTable, reading: _Reading, town: str | None, unofficia
         city=city.name if city else None,
         county=county,
         town=town,
-        adcode=deepest.adcode,
+        adcode=deepest.adcode[:4] + "01" if unofficial_county == _CITY_DISTRICTS else deepest.adcode,
         level=level,
         former_name=next((s.former_name for s in reading.senses if s.former_name), None),
         official=unofficial_county is None,
@@ -186,6 +192,8 @@ def _region(table: DivisionTable, reading: _Reading, town: str | None, unofficia
 
 def _tail(text: str, end: int, deepest: Division) -> tuple[int, str | None, str | None]:
     """A development zone or town ("大朗镇") written right after the mention."""
+    if deepest.level == "city" and text.startswith(_CITY_DISTRICTS, end):
+        return end + len(_CITY_DISTRICTS), None, _CITY_DISTRICTS
     zone = _ZONE_AFTER.match(text, end) if deepest.level == "city" else None
     town = _TOWN_AFTER.match(text, end) if deepest.level != "province" else None
     if town and town.group() in _GENERIC_TOWNS:
@@ -213,7 +221,7 @@ def _mentions(index: NameIndex, text: str) -> Iterator[tuple[int, int, _Piece, t
 def _cut(index: NameIndex, text: str, chain: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, _Piece, tuple[str, ...]]]:
     names = tuple(name for _, _, name in chain)
     at = 0
-    for piece in _pieces(names):
+    for piece in (_cached_pieces if len(names) <= _CACHED_CHAIN_NAMES else _pieces)(names):
         first, last = chain[at], chain[at + piece.count - 1]
         written = names[at : at + piece.count]
         at += piece.count
@@ -243,6 +251,7 @@ _CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 _Located = tuple[tuple[tuple[int, int, "Region | None", _Found], ...], bool]
 _run_cache: dict[str, _Located] = {}
 _RUN_CACHE_LIMIT = 100_000
+_RUN_CACHE_MAX_CHARS = 64
 
 
 def _default_choice(piece: _Piece) -> int:
@@ -272,11 +281,19 @@ def _run_mentions(index: NameIndex, run: str) -> _Located:
         covered = end
     if len(_run_cache) >= _RUN_CACHE_LIMIT:
         _run_cache.clear()
-    result = _run_cache[run] = (
+    result = (
         tuple((f.start, f.end, f.template, f) for f in found),
         any(f.template is None for f in found),
     )
+    if len(run) <= _RUN_CACHE_MAX_CHARS:  # list items recur; a paragraph of news does not
+        _run_cache[run] = result
     return result
+
+
+def clear_region_caches() -> None:
+    """Forget cached runs and chains (the division tables stay loaded)."""
+    _run_cache.clear()
+    _cached_pieces.cache_clear()
 
 
 def _tail_of(run: str, names_end: int, reading: _Reading, written: tuple[str, ...]) -> tuple[int, str | None, str | None]:

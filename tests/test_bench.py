@@ -19,3 +19,6 @@ def test_bench_runs_and_reports_both_sides(tmp_path) -> None:
     figures = json.loads(out.read_text())
     assert figures["hotlines_pages_per_cpu_second"] > 0 and figures["anchor_pages_per_cpu_second"] > 0
     assert figures["seed_phone_occurrences"]["hotlines"] == {"gold": 30, "correct": 30, "wrong": 0}
+    regions = figures["seed_region_items"]
+    assert regions["hotlines"]["correct"] == regions["hotlines"]["gold"] > 1000
+    assert regions["anchor_cpca"]["correct"] < regions["anchor_cpca"]["gold"]

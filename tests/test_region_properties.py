@@ -1,0 +1,46 @@
+"""Properties of the region extractor on arbitrary and adversarial text."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors import extract_regions
+from schemas import Region
+
+_PIECES = st.sampled_from(
+    ["海南", "同德县", "直辖县", "潜江市", "东莞市", "大朗镇", "、", "省", "市", "区", "县", "镇", "乡", "街道", "北京", "朝阳区",
+     "大同小异", "中山", "路", "开发区", "市辖区", "加格达奇区", "大兴安岭地区", "(", ")", " ", "\n", "⑴", "ｓ", "１", "黔南", "布依族"]
+)
+_TEXT = st.one_of(st.text(max_size=120), st.lists(st.one_of(_PIECES, st.text(max_size=2)), max_size=40).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_never_raises_and_spans_slice_to_the_text(text: str) -> None:
+    previous_end = 0
+    for region in extract_regions(text):
+        Region.model_validate(region.model_dump())
+        start, end = region.span
+        assert 0 <= start < end <= len(text) and text[start:end] == region.text
+        assert start >= previous_end, "mentions do not overlap and come in text order"
+        previous_end = end
+
+
+def _seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        extract_regions(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_time_grows_linearly_on_adversarial_input() -> None:
+    patterns = ["海南", "北京市朝阳区", "镇", "直辖县", "黔南布依族", "大同小异", "东莞市大朗镇、", "省市区县"]
+    for pattern in patterns:
+        small, large = pattern * 2_000, pattern * 8_000
+        ratio = _seconds(large) / max(_seconds(small), 1e-4)
+        assert ratio < 8, (pattern, ratio)
