@@ -17,6 +17,7 @@ import importlib.resources
 import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 Level = Literal["province", "city", "county"]
@@ -71,14 +72,18 @@ def _level(adcode: str) -> Level:
     return "county"
 
 
-def cpca_rows() -> list[dict[str, str]]:
-    """Rows of cpca's resources/adcodes.csv, located through package metadata (no import)."""
+def cpca_resource(name: str) -> Path:
+    """A file of cpca's resources/, located through package metadata: cpca is never imported."""
     try:
         distribution = importlib.metadata.distribution("cpca")
     except importlib.metadata.PackageNotFoundError as error:
         raise RuntimeError("the cpca package is required for its division table: pip install cpca") from error
-    path = distribution.locate_file("cpca/resources/adcodes.csv")
-    with open(path, encoding="utf-8", newline="") as handle:
+    return Path(str(distribution.locate_file(f"cpca/resources/{name}")))
+
+
+def cpca_rows() -> list[dict[str, str]]:
+    """Rows of cpca's resources/adcodes.csv."""
+    with open(cpca_resource("adcodes.csv"), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -126,7 +131,7 @@ def division_table() -> DivisionTable:
         previous = units.pop(old, None) if kind in ("recoded", "removed") else units.get(old)
         if kind == "renamed":
             units[old] = replace(units[old], name=new_names[0])  # type: ignore[type-var]
-        for code, name in zip(new_codes, new_names):
+        for code, name in zip(new_codes, new_names, strict=True):
             if code not in units:
                 units[code] = _Raw(name, previous.lon if previous else None, previous.lat if previous else None)
         if old_name and old_name != new_names[0] or kind == "removed":

@@ -226,6 +226,7 @@ def _split_on_spaces(
     # score[j]: (covered digits, -numbers) for tokens[:j]; back[j]: (i, number) of the last step.
     score: list[tuple[int, int]] = [(0, 0)]
     back: list[tuple[int, _Number | None]] = [(0, None)]
+    step: tuple[int, _Number | None]
     for j in range(1, len(tokens) + 1):
         best, step = score[j - 1], (j - 1, None)  # token j-1 left out
         covered = 0
@@ -240,7 +241,7 @@ def _split_on_spaces(
                     best, step = candidate, (i, number)
         score.append(best)
         back.append(step)
-    found = []
+    found: list[tuple[int, int, _Number, str | None]] = []
     j = len(tokens)
     while j > 0:
         i, number = back[j]

@@ -9,7 +9,6 @@ stand for several units ("海南": the province, and Qinghai's 海南藏族自�
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 import importlib.resources
 import io
 import re
@@ -19,12 +18,13 @@ from typing import Literal
 
 import ahocorasick
 
-from extractors.divisions import Division, DivisionTable, division_table
+from extractors.divisions import Division, DivisionTable, cpca_resource, division_table
 
 Form = Literal["full", "short", "stem", "former", "alias", "nonadmin", "marker"]
 
 _PROVINCE_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
 _CITY_SUFFIX = re.compile(r"(?:市|地区|盟)$")
+_ALIAS_FORMS: dict[str, Form] = {"marker": "marker", "nonadmin": "nonadmin", "former": "former"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +46,7 @@ class NameIndex:
 
 def _nations() -> list[str]:
     """Ethnic group names (蒙古族, 柯尔克孜族 …) from cpca's resource, with and without 族."""
-    path = importlib.metadata.distribution("cpca").locate_file("cpca/resources/56_nations.csv")
-    with open(path, encoding="utf-8") as handle:
+    with open(cpca_resource("56_nations.csv"), encoding="utf-8") as handle:
         names = [line.strip() for line in handle if line.strip()]
     variants = {name for name in names} | {name[:-1] for name in names if name.endswith("族") and len(name) > 2}
     return sorted(variants, key=len, reverse=True)
@@ -83,7 +82,8 @@ def _forms(unit: Division, nations: list[str]) -> list[tuple[str, Form]]:
     elif unit.level == "city":
         if name.endswith("自治州"):
             stem, partials = _autonomous_forms(name, "自治州", nations)
-            forms += [(stem, "stem"), (stem + "州", "stem")] + [(p, "stem") for p in partials]
+            forms += [(stem, "stem"), (stem + "州", "stem")]
+            forms += [(partial, "stem") for partial in partials]
         else:
             stem = _CITY_SUFFIX.sub("", name)
             if stem != name and len(stem) >= 2:
@@ -125,9 +125,8 @@ def name_index() -> NameIndex:
             continue
         add(former.name, NameSense(former.adcode, "former", former.name))
     for row in _alias_rows():
-        kind = row["kind"]
-        form: Form = {"marker": "marker", "nonadmin": "nonadmin", "former": "former"}.get(kind, "alias")  # type: ignore[assignment]
-        add(row["name"], NameSense(row["adcode"] or None, form, row["name"] if form == "former" else None))
+        alias_form = _ALIAS_FORMS.get(row["kind"], "alias")
+        add(row["name"], NameSense(row["adcode"] or None, alias_form, row["name"] if alias_form == "former" else None))
 
     automaton = ahocorasick.Automaton()
     for name in senses:

@@ -21,6 +21,7 @@ from extractors.divisions import Division, DivisionTable
 from extractors.normalize import NormalizedText, normalize
 from extractors.region_names import NameIndex, NameSense, name_index
 from schemas import Region
+from schemas.page_record import RegionLevel
 
 _FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3, "stem": 2, "marker": 0}
 # "淮安市市辖区": NBS's grouping of a prefecture's districts, statistical code xxxx01 (cpca's too).
@@ -168,6 +169,7 @@ def _region(table: DivisionTable, reading: _Reading, town: str | None, unofficia
     province = table.units[deepest.province]
     city = table.units[deepest.adcode] if deepest.level == "city" else (table.units[deepest.city] if deepest.city else None)
     county = deepest.name if deepest.level == "county" else unofficial_county
+    level: RegionLevel
     if unofficial_county is not None:
         level = "county"
     elif town is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from schemas import PageRecord
+from schemas import PageRecord, Phone
 
 # C0/C1 controls (ESC included), bidi embeddings/overrides/isolates, line/paragraph separators.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
@@ -62,7 +62,8 @@ def table_rows(record: PageRecord) -> list[str]:
     page = _keep_tail(terminal_safe(record.source.path), TABLE_COLUMNS[0][1])
     first = [page, record.source.encoding]
     rows = []
-    for phone in record.phones or [None]:
+    phones: list[Phone | None] = [*record.phones] or [None]
+    for phone in phones:
         if phone is None:
             cells = [*first, "-", "", "", ""]
         else:
