@@ -72,6 +72,10 @@ def table_rows(record: PageRecord) -> list[str]:
         cells = [terminal_safe(cell, limit=width) for cell, (_, width) in zip(cells, TABLE_COLUMNS)]
         rows.append("  ".join(_pad(cell, width) for cell, (_, width) in zip(cells, TABLE_COLUMNS)).rstrip())
         first = ["", ""]
+    if record.regions:
+        distinct = {(r.adcode, r.county, r.town) for r in record.regions}
+        provinces = {r.province for r in record.regions}
+        rows.append(f"  regions: {len(record.regions)} mentions, {len(distinct)} distinct places in {len(provinces)} provinces")
     for warning in record.warnings:
         rows.append("  ! " + terminal_safe(f"{warning.code}: {warning.message}"))
     return rows
