@@ -11,6 +11,7 @@ pay for an offset table.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from array import array
@@ -48,6 +49,12 @@ class NormalizedText:
     def is_identity(self) -> bool:
         """True when offsets in `text` and `original` coincide (no character expanded)."""
         return self._to_original is None
+
+    def to_normalized(self, offset: int) -> int:
+        """The first position of `text` at or after original `offset` (spans come back here)."""
+        if self._to_original is None:
+            return offset
+        return bisect.bisect_left(self._to_original, offset)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of `text` to the span of `original` that produced it."""

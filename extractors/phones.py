@@ -105,6 +105,8 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Numbe
         return None
     if kind is None:
         return None
+    if kind == "landline" and region == "CN" and not plus and not digits.startswith("0"):
+        return None  # written in China, a landline with its area code starts with the trunk 0
     geographic = kind in ("landline", "mobile")  # 400/800 numbers are national: no place
     location = (geocoder.description_for_valid_number(parsed, "zh") or None) if geographic else None
     return _Number(

@@ -7,13 +7,19 @@ automata live at module level in the extractors and load once per process.
 from __future__ import annotations
 
 from extractors import extract_phones, extract_regions, normalize
+from extractors.brands import appliance_mentions, extract_brands_and_appliances, gazetteers
+from extractors.links import extract_links
 from hotlines.readers import Page, read_page
-from schemas import PageRecord, Source
+from schemas import Brand, PageRecord, Phone, Source
 
 
 def build_record(page: Page, *, include_text: bool = False, url: str | None = None) -> PageRecord:
     """Run every extractor over a decoded page and assemble its record."""
     doc = normalize(page.text)
+    phones = extract_phones(doc)
+    regions = extract_regions(doc)
+    found = extract_brands_and_appliances(doc, regions)
+    title = _title_keys(page.title, found.brands) if page.title else None
     return PageRecord(
         source=Source(
             path=page.name,
@@ -24,8 +30,11 @@ def build_record(page: Page, *, include_text: bool = False, url: str | None = No
             title=page.title,
             size=page.size,
         ),
-        phones=extract_phones(doc),
-        regions=extract_regions(doc),
+        phones=phones,
+        brands=found.brands,
+        appliances=found.appliances,
+        regions=regions,
+        links=extract_links(page.text, found.brands, found.appliances, phones, title),
         warnings=list(page.warnings),
         text=page.text if include_text else None,
     )
@@ -34,3 +43,15 @@ def build_record(page: Page, *, include_text: bool = False, url: str | None = No
 def extract_bytes(name: str, data: bytes, *, suffix: str = "", include_text: bool = False) -> PageRecord:
     """Bytes of one page to its record; raises `InputError` for input that is not a page."""
     return build_record(read_page(name, data, suffix), include_text=include_text)
+
+
+def _title_keys(title: str, brands: list[Brand]) -> tuple[set[str], set[str], set[str]]:
+    """What the title asserts, for links: the page's brands named in it, appliances, numbers."""
+    doc = normalize(title)
+    names = {brand.canonical or brand.name: brand.raw for brand in brands}
+    in_title = {key for key, raw in names.items() if any(form in title for form in raw)}
+    known = gazetteers().brand_names
+    in_title |= {known[alias].canonical for alias in known if alias in doc.text and not known[alias].needs_context}
+    appliances = {m.key for m in appliance_mentions(doc.text)}
+    numbers = {p.number for p in extract_phones(doc) if p.kind != "short_code"}
+    return in_title, appliances, numbers

@@ -91,22 +91,34 @@ class Region(_Model):
 
 
 class Brand(_Model):
-    """A brand the page claims to serve."""
+    """A brand the page claims to serve: one per canonical brand (or per discovered name)."""
 
-    name: str
-    canonical: str | None = None
+    name: str = Field(description="As written (the most frequent form).")
+    canonical: str | None = Field(default=None, description="Canonical name from the brand gazetteer, when known.")
     known: bool = False
     count: int = Field(ge=1)
     spans: list[Span] = Field(min_length=1)
+    raw: list[str] = Field(default_factory=list, description="Distinct surface forms (海尔, Haier).")
 
 
 class Appliance(_Model):
-    """An appliance name on the page, with its canonical category."""
+    """An appliance the page names: one per category."""
 
-    name: str
-    category: str
+    name: str = Field(description="As written (the most frequent form).")
+    category: str = Field(pattern=r"^[a-z_]+$", description="Canonical category id, e.g. 'gas_water_heater'.")
+    label: str = Field(default="", description="English label of the category.")
     count: int = Field(ge=1)
     spans: list[Span] = Field(min_length=1)
+    raw: list[str] = Field(default_factory=list, description="Distinct surface forms.")
+
+
+class Link(_Model):
+    """A (brand, appliance, phone) the page asserts together in one line or heading."""
+
+    brand: str = Field(description="Canonical brand, or the discovered name.")
+    appliance: str | None = Field(default=None, description="Appliance category; null when the line names none.")
+    phone: str = Field(description="Phone.number (E.164).")
+    lines: int = Field(ge=1, description="How many lines (and the title) assert it.")
 
 
 class PageWarning(_Model):
@@ -125,6 +137,7 @@ class PageRecord(_Model):
     brands: list[Brand] = Field(default_factory=list)
     appliances: list[Appliance] = Field(default_factory=list)
     regions: list[Region] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
     warnings: list[PageWarning] = Field(default_factory=list)
     text: str | None = Field(
         default=None,

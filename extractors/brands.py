@@ -1,0 +1,300 @@
+"""Brands and appliances: what a page claims to service, and for whom.
+
+These pages repeat "<brand><appliance><service words>" line after line ("阿拉好太太消毒柜售后维修"),
+so the brand is found from the page itself: the text right before an appliance name, cut at
+the previous boundary (line start, punctuation, a region, a service word), and seen at least
+twice. That finds brands no list has (昌尔特, 阿拉好太太, 超人). A gazetteer of known brands
+(`data/brands.csv`) then gives canonical names to aliases (Haier -> 海尔), and finds known brands
+wherever they stand; brands that are also common words (美的, 老板) only count right before an
+appliance or a service word, never in "真美的东西".
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from extractors.normalize import NormalizedText, normalize
+from extractors.region_names import name_index
+from schemas import Appliance, Brand, Region
+
+# Words that end a brand candidate: whatever stands before them is not part of the brand.
+_SERVICE_WORDS = (
+    "售后", "维修", "服务", "客服", "热线", "电话", "总部", "厂家", "中心", "网点", "小时", "官方", "官网", "全国",
+    "统一", "专业", "上门", "预约", "咨询", "报修", "号码", "清洗", "安装", "保养", "移机", "加氟", "故障", "不制冷",
+    "不点火", "拆装", "回收", "附近", "师傅", "快速", "各区", "联保", "点击", "查询",
+)
+_SERVICE_WORD_AFTER = re.compile("|".join(_SERVICE_WORDS))
+# After a discovered brand, the end of a phrase also counts ("…找阿拉好太太。").
+_SERVICE_OR_END_AFTER = re.compile("|".join(_SERVICE_WORDS) + "|[(:：,，。!！?？/\\s]|$")
+# Candidates that are never brands.
+_NOT_BRANDS = frozenset(
+    {"全国", "厂家", "总部", "官方", "品牌", "本地", "附近", "各区", "家用", "商用", "专业", "正规", "中国", "国产", "进口",
+     "新款", "老式", "二手", "家电", "电器", "厨房", "厨卫", "卫浴", "智能", "变频", "燃气", "上门", "维修", "售后", "全市",
+     "本市", "市区", "城区", "各类", "各种", "所有", "其他", "进口品牌", "国际", "知名", "名牌", "大型", "小型", "AI"}
+)
+# Modifiers between a brand and its appliance: "海尔家用空调" is 海尔.
+_MODIFIERS = ("家用", "商用", "智能", "变频", "定频", "壁挂式", "嵌入式", "落地式", "立式", "柜式", "挂式", "滚筒", "波轮",
+              "全自动", "燃气", "电", "即热式", "储水式", "恒温", "中央", "多联机", "风管机", "双门", "对开门", "三门")
+_BRAND_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.&·'\-]")
+_LATIN = re.compile(r"[A-Za-z]")
+_MIN_DISCOVERED = 2
+_MAX_BRAND_CHARS = 10
+_NOT_APPLIANCE_AFTER = re.compile(r"台|剧|节目|广告|新闻|直播|塔|房|费")
+
+
+@dataclass(frozen=True, slots=True)
+class _ApplianceName:
+    category: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _KnownBrand:
+    canonical: str
+    needs_context: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One occurrence of a brand or appliance, in normalized offsets."""
+
+    start: int
+    end: int
+    key: str  # canonical brand, discovered brand, or appliance category
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Gazetteers:
+    appliances: ahocorasick.Automaton
+    brands: ahocorasick.Automaton
+    appliance_names: dict[str, _ApplianceName]
+    brand_names: dict[str, _KnownBrand]
+
+
+def _data(name: str) -> list[dict[str, str]]:
+    text = importlib.resources.files("extractors").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=1)
+def gazetteers() -> _Gazetteers:
+    """Appliance and brand gazetteers, compiled once per process."""
+    appliances = {row["name"]: _ApplianceName(row["category"], row["label_en"]) for row in _data("appliances.csv")}
+    brands: dict[str, _KnownBrand] = {}
+    for row in _data("brands.csv"):
+        known = _KnownBrand(row["canonical"], row["needs_context"] == "1")
+        for alias in [row["canonical"], *filter(None, row["aliases"].split(";"))]:
+            brands[alias] = known
+    return _Gazetteers(_automaton(appliances), _automaton(brands), appliances, brands)
+
+
+def appliance_mentions(text: str) -> list[Mention]:
+    """Appliance names, longest match first ("燃气热水器", not "热水器" inside it)."""
+    g = gazetteers()
+    found = []
+    for last, name in g.appliances.iter_long(text):
+        start, end = last - len(name) + 1, last + 1
+        if _NOT_APPLIANCE_AFTER.match(text, end):
+            continue  # 电视台, 空调房: not the appliance
+        found.append(Mention(start, end, g.appliance_names[name].category, name))
+    return found
+
+
+def _latin_bounded(text: str, start: int, end: int) -> bool:
+    """"LG" counts, "LGBT" does not."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return not (_LATIN.match(text[start]) and before and _LATIN.match(before)) and not (
+        _LATIN.match(text[end - 1]) and after and _LATIN.match(after)
+    )
+
+
+def _known_brand_mentions(text: str, appliance_starts: set[int]) -> list[Mention]:
+    g = gazetteers()
+    found = []
+    for last, alias in g.brands.iter_long(text):
+        start, end = last - len(alias) + 1, last + 1
+        if not _latin_bounded(text, start, end):
+            continue
+        known = g.brand_names[alias]
+        if known.needs_context and not (_at_appliance(text, end, appliance_starts) or _SERVICE_WORD_AFTER.match(text, end)):
+            continue  # 真美的东西: 美的 only as a brand right before an appliance or a service word
+        found.append(Mention(start, end, known.canonical, alias))
+    return found
+
+
+def _at_appliance(text: str, end: int, appliance_starts: set[int]) -> bool:
+    if end in appliance_starts:
+        return True
+    for modifier in _MODIFIERS:
+        if text.startswith(modifier, end) and end + len(modifier) in appliance_starts:
+            return True
+    return False
+
+
+def _candidate(text: str, appliance_start: int, region_ends: set[int]) -> tuple[int, int] | None:
+    """The span just before an appliance name that could be a brand, trimmed of non-brand words."""
+    end = appliance_start
+    for modifier in sorted(_MODIFIERS, key=len, reverse=True):
+        if text.endswith(modifier, 0, end) and end - len(modifier) > 0:
+            end -= len(modifier)
+            break
+    start = end
+    while start > 0 and end - start < _MAX_BRAND_CHARS and start not in region_ends and _BRAND_CHAR.match(text[start - 1]):
+        start -= 1
+    candidate = text[start:end]
+    cut = max((candidate.rfind(word) + len(word) for word in _SERVICE_WORDS if word in candidate), default=0)
+    start += cut
+    start = _skip_leading_region_names(text, start, end)
+    while start < end and (text[start].isdigit() or text[start] in ".-·'"):
+        start += 1
+    if end - start < 2 or text[start:end] in _NOT_BRANDS:
+        return None
+    return start, end
+
+
+def _skip_leading_region_names(text: str, start: int, end: int) -> int:
+    """"深圳昌尔特": a place name at the front is a region, not part of the brand."""
+    senses = name_index().senses
+    moved = True
+    while moved:
+        moved = False
+        for length in range(min(8, end - start - 2), 1, -1):
+            if text[start : start + length] in senses:
+                start += length
+                moved = True
+                break
+    return start
+
+
+def brand_mentions(doc: NormalizedText, appliances: list[Mention], regions: list[Region]) -> list[Mention]:
+    """Known brands where they stand, and brands discovered before appliance names."""
+    text = doc.text
+    appliance_starts = {m.start for m in appliances}
+    region_ends = {_normalized_end(doc, r) for r in regions}
+    known = _known_brand_mentions(text, appliance_starts)
+    known_spans = [(m.start, m.end) for m in known]
+    candidates: Counter[str] = Counter()
+    for appliance in appliances:
+        span = _candidate(text, appliance.start, region_ends)
+        if span is None or any(a < span[1] and span[0] < b for a, b in known_spans):
+            continue  # a known brand is already there (海尔空调)
+        candidates[text[span[0] : span[1]]] += 1
+    discovered = {name for name, count in candidates.items() if count >= _MIN_DISCOVERED}
+    mentions = list(known)
+    if discovered:
+        mentions += _discovered_mentions(text, discovered, appliance_starts, known_spans)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _normalized_end(doc: NormalizedText, region: Region) -> int:
+    return doc.to_normalized(region.span[1])
+
+
+def _discovered_mentions(text: str, names: set[str], appliance_starts: set[int], taken: list[tuple[int, int]]) -> list[Mention]:
+    found = []
+    automaton = _automaton(names)
+    for last, name in automaton.iter_long(text):
+        start, end = last - len(name) + 1, last + 1
+        if any(a < end and start < b for a, b in taken):
+            continue
+        if _at_appliance(text, end, appliance_starts) or _SERVICE_OR_END_AFTER.match(text, end):
+            found.append(Mention(start, end, name, name))
+    return found
+
+
+def _group(doc: NormalizedText, mentions: list[Mention]) -> dict[str, list[tuple[int, int, str]]]:
+    grouped: dict[str, list[tuple[int, int, str]]] = {}
+    for mention in mentions:
+        a, b = doc.to_original(mention.start, mention.end)
+        grouped.setdefault(mention.key, []).append((a, b, doc.original[a:b]))
+    return grouped
+
+
+def _most_written(occurrences: list[tuple[int, int, str]]) -> str:
+    return Counter(written for _, _, written in occurrences).most_common(1)[0][0]
+
+
+def extract_appliances(text: str | NormalizedText) -> list[Appliance]:
+    """One `Appliance` per category on the page, with every span, in first-seen order."""
+    doc = text if isinstance(text, NormalizedText) else normalize(text)
+    return _appliances(doc, appliance_mentions(doc.text))
+
+
+def _appliances(doc: NormalizedText, mentions: list[Mention]) -> list[Appliance]:
+    names = gazetteers().appliance_names
+    result = []
+    for category, occurrences in _group(doc, mentions).items():
+        written = [w for _, _, w in occurrences]
+        label = names[next(m.written for m in mentions if m.key == category)].label
+        result.append(
+            Appliance(
+                name=_most_written(occurrences),
+                category=category,
+                label=label,
+                count=len(occurrences),
+                spans=[(a, b) for a, b, _ in occurrences],
+                raw=list(dict.fromkeys(written)),
+            )
+        )
+    return result
+
+
+def _brands(doc: NormalizedText, mentions: list[Mention]) -> list[Brand]:
+    known = {k.canonical for k in gazetteers().brand_names.values()}
+    result = []
+    for key, occurrences in _group(doc, mentions).items():
+        result.append(
+            Brand(
+                name=_most_written(occurrences),
+                canonical=key if key in known else None,
+                known=key in known,
+                count=len(occurrences),
+                spans=[(a, b) for a, b, _ in occurrences],
+                raw=list(dict.fromkeys(w for _, _, w in occurrences)),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class BrandsAndAppliances:
+    brands: list[Brand]
+    appliances: list[Appliance]
+    brand_mentions: list[Mention]
+    appliance_mentions: list[Mention]
+
+
+def extract_brands_and_appliances(text: str | NormalizedText, regions: list[Region] | None = None) -> BrandsAndAppliances:
+    """Brands and appliances together: brands are discovered from where appliances stand.
+
+    `regions` (from `extract_regions`) lets a place written before a brand ("北京海尔空调") be
+    left out of it; without them the region name index still strips known place names.
+    """
+    doc = text if isinstance(text, NormalizedText) else normalize(text)
+    appliances = appliance_mentions(doc.text)
+    brands = brand_mentions(doc, appliances, regions or [])
+    return BrandsAndAppliances(_brands(doc, brands), _appliances(doc, appliances), brands, appliances)
+
+
+def extract_brands(text: str | NormalizedText, regions: list[Region] | None = None) -> list[Brand]:
+    """Brands only; see `extract_brands_and_appliances`."""
+    return extract_brands_and_appliances(text, regions).brands
