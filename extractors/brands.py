@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
-
 from extractors.normalize import NormalizedText, normalize
 from extractors.region_names import name_index
 from schemas import Appliance, Brand, Region
@@ -44,11 +42,18 @@ _NOT_BRANDS = frozenset(
 # Modifiers between a brand and its appliance: "海尔家用空调" is 海尔.
 _MODIFIERS = ("家用", "商用", "智能", "变频", "定频", "壁挂式", "嵌入式", "落地式", "立式", "柜式", "挂式", "滚筒", "波轮",
               "全自动", "燃气", "电", "即热式", "储水式", "恒温", "中央", "多联机", "风管机", "双门", "对开门", "三门")
+_MODIFIER_AT_END = re.compile("(?:" + "|".join(sorted(_MODIFIERS, key=len, reverse=True)) + ")$")
+_MODIFIER_CHARS = max(map(len, _MODIFIERS))
 _BRAND_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.&·'\-]")
 _LATIN = re.compile(r"[A-Za-z]")
 _MIN_DISCOVERED = 2
 _MAX_BRAND_CHARS = 10
 _NOT_APPLIANCE_AFTER = re.compile(r"台|剧|节目|广告|新闻|直播|塔|房|费")
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# run -> ((start, end, is_appliance, name), ...): appliance names and CJK brand aliases in it
+_run_terms: dict[str, tuple[tuple[int, int, bool, str], ...]] = {}
+_RUN_CACHE_LIMIT = 100_000
+_RUN_CACHE_MAX_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +80,9 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class _Gazetteers:
-    appliances: ahocorasick.Automaton
-    brands: ahocorasick.Automaton
+    appliances: re.Pattern[str]
+    cjk_brands: re.Pattern[str]  # aliases written in CJK only: looked for inside CJK runs
+    other_brands: re.Pattern[str]  # aliases with Latin letters (Haier, A.O.史密斯): whole text
     appliance_names: dict[str, _ApplianceName]
     brand_names: dict[str, _KnownBrand]
 
@@ -86,12 +92,12 @@ def _data(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def _automaton(words: Iterable[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
+def _longest_first(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds the leftmost, then longest, of `words` (a few hundred at most).
+
+    For short lists the regex engine beats an Aho-Corasick automaton on these pages.
+    """
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
 
 
 @lru_cache(maxsize=1)
@@ -103,19 +109,53 @@ def gazetteers() -> _Gazetteers:
         known = _KnownBrand(row["canonical"], row["needs_context"] == "1")
         for alias in [row["canonical"], *filter(None, row["aliases"].split(";"))]:
             brands[alias] = known
-    return _Gazetteers(_automaton(appliances), _automaton(brands), appliances, brands)
+    cjk = [alias for alias in brands if _CJK_ONLY.fullmatch(alias)]
+    other = [alias for alias in brands if not _CJK_ONLY.fullmatch(alias)]
+    return _Gazetteers(_longest_first(appliances), _longest_first(cjk), _longest_first(other), appliances, brands)
 
 
-def appliance_mentions(text: str) -> list[Mention]:
-    """Appliance names, longest match first ("燃气热水器", not "热水器" inside it)."""
+def _terms_in_run(run: str) -> tuple[tuple[int, int, bool, str], ...]:
+    """Appliance names and CJK brand aliases in one CJK run, cached: list items recur."""
+    cached = _run_terms.get(run)
+    if cached is not None:
+        return cached
     g = gazetteers()
-    found = []
-    for last, name in g.appliances.iter_long(text):
-        start, end = last - len(name) + 1, last + 1
-        if _NOT_APPLIANCE_AFTER.match(text, end):
-            continue  # 电视台, 空调房: not the appliance
-        found.append(Mention(start, end, g.appliance_names[name].category, name))
-    return found
+    terms = [
+        (m.start(), m.end(), True, m.group())
+        for m in g.appliances.finditer(run)
+        if not _NOT_APPLIANCE_AFTER.match(run, m.end())  # 电视台, 空调房: not the appliance
+    ]
+    terms += [(m.start(), m.end(), False, m.group()) for m in g.cjk_brands.finditer(run)]
+    result = tuple(terms)
+    if len(run) <= _RUN_CACHE_MAX_CHARS:
+        if len(_run_terms) >= _RUN_CACHE_LIMIT:
+            _run_terms.clear()
+        _run_terms[run] = result
+    return result
+
+
+def _terms(doc: NormalizedText) -> tuple[list[Mention], list[tuple[int, int, str]]]:
+    """(appliance mentions, CJK brand alias hits) over the page, in normalized offsets."""
+    names = gazetteers().appliance_names
+    appliances: list[Mention] = []
+    aliases: list[tuple[int, int, str]] = []
+    runs = doc.cjk_runs()
+    found = list(map(_run_terms.get, doc.cjk_run_texts()))
+    for index in [i for i, terms in enumerate(found) if terms is None]:
+        found[index] = _terms_in_run(runs[index][1])
+    for index in [i for i, terms in enumerate(found) if terms]:
+        offset = runs[index][0]
+        for start, end, is_appliance, name in found[index]:
+            if is_appliance:
+                appliances.append(Mention(offset + start, offset + end, names[name].category, name))
+            else:
+                aliases.append((offset + start, offset + end, name))
+    return appliances, aliases
+
+
+def appliance_mentions(doc: NormalizedText) -> list[Mention]:
+    """Appliance names, longest match first ("燃气热水器", not "热水器" inside it)."""
+    return _terms(doc)[0]
 
 
 def _latin_bounded(text: str, start: int, end: int) -> bool:
@@ -127,17 +167,20 @@ def _latin_bounded(text: str, start: int, end: int) -> bool:
     )
 
 
-def _known_brand_mentions(text: str, appliance_starts: set[int]) -> list[Mention]:
+def _known_brand_mentions(text: str, cjk_hits: list[tuple[int, int, str]], appliance_starts: set[int]) -> list[Mention]:
     g = gazetteers()
-    found = []
-    for last, alias in g.brands.iter_long(text):
-        start, end = last - len(alias) + 1, last + 1
-        if not _latin_bounded(text, start, end):
-            continue
+    hits = [(m.start(), m.end(), m.group()) for m in g.other_brands.finditer(text)] + cjk_hits
+    hits.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))  # leftmost, then longest
+    found: list[Mention] = []
+    taken_until = 0
+    for start, end, alias in hits:
+        if start < taken_until or not _latin_bounded(text, start, end):
+            continue  # inside "AO史密斯", 史密斯 is not a second brand
         known = g.brand_names[alias]
         if known.needs_context and not (_at_appliance(text, end, appliance_starts) or _SERVICE_WORD_AFTER.match(text, end)):
             continue  # 真美的东西: 美的 only as a brand right before an appliance or a service word
         found.append(Mention(start, end, known.canonical, alias))
+        taken_until = end
     return found
 
 
@@ -153,10 +196,9 @@ def _at_appliance(text: str, end: int, appliance_starts: set[int]) -> bool:
 def _candidate(text: str, appliance_start: int, region_ends: set[int]) -> tuple[int, int] | None:
     """The span just before an appliance name that could be a brand, trimmed of non-brand words."""
     end = appliance_start
-    for modifier in sorted(_MODIFIERS, key=len, reverse=True):
-        if text.endswith(modifier, 0, end) and end - len(modifier) > 0:
-            end -= len(modifier)
-            break
+    modifier = _MODIFIER_AT_END.search(text, max(0, end - _MODIFIER_CHARS), end)
+    if modifier and modifier.start() > 0:
+        end = modifier.start()
     start = end
     while start > 0 and end - start < _MAX_BRAND_CHARS and start not in region_ends and _BRAND_CHAR.match(text[start - 1]):
         start -= 1
@@ -185,12 +227,14 @@ def _skip_leading_region_names(text: str, start: int, end: int) -> int:
     return start
 
 
-def brand_mentions(doc: NormalizedText, appliances: list[Mention], regions: list[Region]) -> list[Mention]:
+def brand_mentions(
+    doc: NormalizedText, appliances: list[Mention], regions: list[Region], cjk_hits: list[tuple[int, int, str]]
+) -> list[Mention]:
     """Known brands where they stand, and brands discovered before appliance names."""
     text = doc.text
     appliance_starts = {m.start for m in appliances}
-    region_ends = {_normalized_end(doc, r) for r in regions}
-    known = _known_brand_mentions(text, appliance_starts)
+    region_ends = {r.span[1] for r in regions} if doc.is_identity else {doc.to_normalized(r.span[1]) for r in regions}
+    known = _known_brand_mentions(text, cjk_hits, appliance_starts)
     known_spans = [(m.start, m.end) for m in known]
     candidates: Counter[str] = Counter()
     for appliance in appliances:
@@ -205,15 +249,10 @@ def brand_mentions(doc: NormalizedText, appliances: list[Mention], regions: list
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _normalized_end(doc: NormalizedText, region: Region) -> int:
-    return doc.to_normalized(region.span[1])
-
-
 def _discovered_mentions(text: str, names: set[str], appliance_starts: set[int], taken: list[tuple[int, int]]) -> list[Mention]:
     found = []
-    automaton = _automaton(names)
-    for last, name in automaton.iter_long(text):
-        start, end = last - len(name) + 1, last + 1
+    for match in _longest_first(names).finditer(text):
+        start, end, name = match.start(), match.end(), match.group()
         if any(a < end and start < b for a, b in taken):
             continue
         if _at_appliance(text, end, appliance_starts) or _SERVICE_OR_END_AFTER.match(text, end):
@@ -236,7 +275,7 @@ def _most_written(occurrences: list[tuple[int, int, str]]) -> str:
 def extract_appliances(text: str | NormalizedText) -> list[Appliance]:
     """One `Appliance` per category on the page, with every span, in first-seen order."""
     doc = text if isinstance(text, NormalizedText) else normalize(text)
-    return _appliances(doc, appliance_mentions(doc.text))
+    return _appliances(doc, appliance_mentions(doc))
 
 
 def _appliances(doc: NormalizedText, mentions: list[Mention]) -> list[Appliance]:
@@ -290,8 +329,8 @@ def extract_brands_and_appliances(text: str | NormalizedText, regions: list[Regi
     left out of it; without them the region name index still strips known place names.
     """
     doc = text if isinstance(text, NormalizedText) else normalize(text)
-    appliances = appliance_mentions(doc.text)
-    brands = brand_mentions(doc, appliances, regions or [])
+    appliances, cjk_hits = _terms(doc)
+    brands = brand_mentions(doc, appliances, regions or [], cjk_hits)
     return BrandsAndAppliances(_brands(doc, brands), _appliances(doc, appliances), brands, appliances)
 
 

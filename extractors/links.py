@@ -9,10 +9,14 @@ public services (12315, 110 …) belong to no brand and are never linked.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from itertools import product
 
 from schemas import Appliance, Brand, Link, Phone
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:
@@ -35,7 +39,9 @@ def extract_links(
     title_keys: tuple[set[str], set[str], set[str]] | None = None,
 ) -> list[Link]:
     """Links from spans in `text`; `title_keys` adds the title as one more line (brands, appliances, phones)."""
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    if not phones or not brands:
+        return []
+    line_starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
     brand_lines = _by_line(line_starts, [(b.canonical or b.name, b.spans) for b in brands])
     appliance_lines = _by_line(line_starts, [(a.category, a.spans) for a in appliances])
     phone_lines = _by_line(line_starts, [(p.number, p.spans) for p in phones if p.kind != "short_code"])

@@ -12,10 +12,10 @@ pay for an offset table.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate, islice
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
 from functools import lru_cache
 
 # Dashes NFKC leaves alone but pages use between digit groups.
@@ -37,13 +37,39 @@ def _normalize_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-@dataclass(frozen=True, slots=True)
+# Names of places, brands and appliances are written in CJK characters only.
+_CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
+
+
 class NormalizedText:
     """`text` is what extractors match on; `original` is what spans are reported against."""
 
-    original: str
-    text: str
-    _to_original: array | None = None  # per normalized char, its original index; None = identity
+    __slots__ = ("original", "text", "_to_original", "_runs", "_run_texts")
+
+    def __init__(self, original: str, text: str, to_original: array | None = None) -> None:
+        self.original = original
+        self.text = text
+        self._to_original = to_original  # per normalized char, its original index; None = identity
+        self._runs: list[tuple[int, str]] | None = None
+        self._run_texts: list[str] = []
+
+    def cjk_runs(self) -> list[tuple[int, str]]:
+        """(offset, run) for every maximal run of CJK characters in `text`, computed once.
+
+        Extractors whose names are all CJK look only inside runs, and cache by run: the
+        service-area items that fill these pages recur from page to page.
+        """
+        if self._runs is None:
+            parts = _CJK_SPLIT.split(self.text)  # non-CJK, run, non-CJK, run, ..., non-CJK
+            ends = accumulate(map(len, parts))  # a run starts where the part before it ends
+            self._run_texts = parts[1::2]
+            self._runs = list(zip(islice(ends, 0, None, 2), self._run_texts))
+        return self._runs
+
+    def cjk_run_texts(self) -> list[str]:
+        """The runs of `cjk_runs` without their offsets (for C-speed cache look-ups)."""
+        self.cjk_runs()
+        return self._run_texts
 
     @property
     def is_identity(self) -> bool:

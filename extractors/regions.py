@@ -248,9 +248,8 @@ class _Found:
     template: Region | None  # the region, but for text and span, when `choice` is known
 
 
-_CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
-# run -> ((start, end, template or None, found), ...), and whether any needs the page to decide
-_Located = tuple[tuple[tuple[int, int, "Region | None", _Found], ...], bool]
+# run -> ((start, end, template or None, found, text), ...), and whether any needs the page to decide
+_Located = tuple[tuple[tuple[int, int, "Region | None", _Found, str], ...], bool]
 _run_cache: dict[str, _Located] = {}
 _RUN_CACHE_LIMIT = 100_000
 _RUN_CACHE_MAX_CHARS = 64
@@ -284,7 +283,7 @@ def _run_mentions(index: NameIndex, run: str) -> _Located:
     if len(_run_cache) >= _RUN_CACHE_LIMIT:
         _run_cache.clear()
     result = (
-        tuple((f.start, f.end, f.template, f) for f in found),
+        tuple((f.start, f.end, f.template, f, run[f.start : f.end]) for f in found),
         any(f.template is None for f in found),
     )
     if len(run) <= _RUN_CACHE_MAX_CHARS:  # list items recur; a paragraph of news does not
@@ -313,15 +312,19 @@ def _stamp(template: Region, text: str, span: tuple[int, int]) -> Region:
     hundreds of places. Only text and span differ from the template, and both come straight
     from the page, so nothing is left unvalidated that validation would catch.
     """
-    region = Region.__new__(Region)
+    region = _new_region(Region)
     fields = template.__dict__.copy()
     fields["text"] = text
     fields["span"] = span
-    object.__setattr__(region, "__dict__", fields)
-    object.__setattr__(region, "__pydantic_fields_set__", template.__pydantic_fields_set__)
-    object.__setattr__(region, "__pydantic_extra__", None)
-    object.__setattr__(region, "__pydantic_private__", None)
+    _set(region, "__dict__", fields)
+    _set(region, "__pydantic_fields_set__", template.__pydantic_fields_set__)
+    _set(region, "__pydantic_extra__", None)
+    _set(region, "__pydantic_private__", None)
     return region
+
+
+_new_region = Region.__new__
+_set = object.__setattr__
 
 
 def _template(table: DivisionTable, piece: _Piece, choice: int, town: str | None, unofficial: str | None) -> Region:
@@ -336,39 +339,31 @@ def extract_regions(text: str | NormalizedText) -> list[Region]:
     """Every region mention, in text order; a place named twice is two mentions."""
     doc = text if isinstance(text, NormalizedText) else normalize(text)
     index = name_index()
-    parts = _CJK_SPLIT.split(doc.text)  # non-CJK, run, non-CJK, run, ..., non-CJK
-    located: list[tuple[int, tuple[tuple[int, int, Region | None, _Found], ...], str]] = []
-    ambiguous = False
-    offset = len(parts[0])
-    for i in range(1, len(parts), 2):
-        run = parts[i]
-        cached = _run_cache.get(run) or _run_mentions(index, run)
-        if cached[0]:
-            located.append((offset, cached[0], run))
-            ambiguous = ambiguous or cached[1]
-        offset += len(run) + len(parts[i + 1])
-    page_provinces = _page_provinces(located) if ambiguous else set()
-    original, identity = doc.original, doc.is_identity
-    regions: list[Region] = []
-    for offset, founds, run in located:
-        for start, end, template, found in founds:
+    original, identity, unchanged = doc.original, doc.is_identity, doc.text is doc.original
+    regions: list[Region | None] = []
+    pending: list[tuple[int, int, _Found, str]] = []  # ambiguous: decided once the page is read
+    cache_get, append, stamp = _run_cache.get, regions.append, _stamp
+    for offset, run in doc.cjk_runs():
+        for start, end, template, found, written in (cache_get(run) or _run_mentions(index, run))[0]:
             if template is None:
-                template, end = _decide(index, found, run, page_provinces)
-            a, b = offset + start, offset + end
+                pending.append((len(regions), offset, found, run))
+                append(None)  # filled in below
+            elif identity:
+                a = offset + start
+                b = offset + end
+                append(stamp(template, written if unchanged else original[a:b], (a, b)))
+            else:
+                a, b = doc.to_original(offset + start, offset + end)
+                append(stamp(template, original[a:b], (a, b)))
+    if pending:
+        page_provinces = {region.adcode[:2] + "0000" for region in regions if region is not None}
+        for position, offset, found, run in pending:
+            template, end = _decide(index, found, run, page_provinces)
+            a, b = offset + found.start, offset + end
             if not identity:
                 a, b = doc.to_original(a, b)
-            regions.append(_stamp(template, original[a:b], (a, b)))
-    return regions
-
-
-def _page_provinces(located: list[tuple[int, tuple[tuple[int, int, Region | None, _Found], ...], str]]) -> set[str]:
-    """Provinces the page names unambiguously: they settle names such as a lone 朝阳区."""
-    provinces = set()
-    for _, founds, _ in located:
-        for *_, found in founds:
-            if found.choice is not None and (deepest := found.piece.readings[found.choice].deepest) is not None:
-                provinces.add(deepest.province)
-    return provinces
+            regions[position] = _stamp(template, original[a:b], (a, b))
+    return regions  # type: ignore[return-value]  # every None was filled
 
 
 def _decide(index: NameIndex, found: _Found, run: str, page_provinces: set[str]) -> tuple[Region, int]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from hotlines import __version__
 from hotlines.errors import InputError
 from hotlines.output import LineSink
-from hotlines.pipeline import extract_bytes
+from hotlines.pipeline import extract_bytes, warm_up
 from hotlines.progress import Progress
 from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
 from hotlines.render import table_header, table_rows, terminal_safe
@@ -64,6 +64,7 @@ def _run_schema(args: argparse.Namespace) -> int:
 def _run_extract(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     inputs = list(iter_inputs(args.paths, skipped))
+    warm_up()
     failed = 0
     progress = Progress(len(inputs), enabled=not args.no_progress)
     try:

@@ -6,11 +6,25 @@ automata live at module level in the extractors and load once per process.
 
 from __future__ import annotations
 
+import gc
+
 from extractors import extract_phones, extract_regions, normalize
 from extractors.brands import appliance_mentions, extract_brands_and_appliances, gazetteers
 from extractors.links import extract_links
 from hotlines.readers import Page, read_page
 from schemas import Brand, PageRecord, Phone, Source
+
+
+def warm_up() -> None:
+    """Load every table and automaton now, then move them out of the garbage collector's sight.
+
+    A batch creates hundreds of small objects per page; each collection would otherwise walk
+    the division table, the name index and the gazetteers again (about a sixth of the time
+    per page). `gc.freeze` leaves them alone; pages' own objects are collected as usual.
+    """
+    extract_bytes("warm-up.txt", "北京市朝阳区海尔空调售后电话400-1865-909".encode(), suffix=".txt")
+    gc.collect()
+    gc.freeze()
 
 
 def build_record(page: Page, *, include_text: bool = False, url: str | None = None) -> PageRecord:
@@ -52,6 +66,6 @@ def _title_keys(title: str, brands: list[Brand]) -> tuple[set[str], set[str], se
     in_title = {key for key, raw in names.items() if any(form in title for form in raw)}
     known = gazetteers().brand_names
     in_title |= {known[alias].canonical for alias in known if alias in doc.text and not known[alias].needs_context}
-    appliances = {m.key for m in appliance_mentions(doc.text)}
+    appliances = {m.key for m in appliance_mentions(doc)}
     numbers = {p.number for p in extract_phones(doc) if p.kind != "short_code"}
     return in_title, appliances, numbers

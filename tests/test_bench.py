@@ -12,7 +12,7 @@ from conftest import ROOT
 def test_bench_runs_and_reports_both_sides(tmp_path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--pages", "6", "--json", str(out)],
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--pages", "6", "--rounds", "1", "--json", str(out)],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
