@@ -72,6 +72,10 @@ def table_rows(record: PageRecord) -> list[str]:
         cells = [terminal_safe(cell, limit=width) for cell, (_, width) in zip(cells, TABLE_COLUMNS)]
         rows.append("  ".join(_pad(cell, width) for cell, (_, width) in zip(cells, TABLE_COLUMNS)).rstrip())
         first = ["", ""]
+    if record.brands or record.appliances:
+        brands = ", ".join(f"{b.canonical or b.name} x{b.count}{'' if b.known else ' (discovered)'}" for b in record.brands) or "-"
+        appliances = ", ".join(f"{a.name} x{a.count}" for a in record.appliances) or "-"
+        rows.append("  " + terminal_safe(f"brands: {brands}; appliances: {appliances}"))
     if record.regions:
         distinct = {(r.adcode, r.county, r.town) for r in record.regions}
         provinces = {r.province for r in record.regions}
