@@ -7,16 +7,21 @@ of the batch done); 2 usage error or unusable output. 130 after Ctrl-C, with wha
 from __future__ import annotations
 
 import argparse
+import json
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from hotlines import __version__
 from hotlines.errors import InputError
+from hotlines.index import Index, QueryError, read_official_csv
 from hotlines.output import LineSink
 from hotlines.pipeline import extract_bytes, warm_up
 from hotlines.progress import Progress
 from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
+from hotlines.records import iter_records
 from hotlines.render import table_header, table_rows, terminal_safe
+from schemas import PageRecord
 from schemas.json_schema import page_record_json_schema_text
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -41,6 +46,37 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a page record")
     schema.set_defaults(run=_run_schema)
+
+    index = commands.add_parser("index", help="the brand-to-phone index (SQLite)")
+    index_commands = index.add_subparsers(dest="index_command", required=True, metavar="INDEX_COMMAND")
+    build = index_commands.add_parser("build", help="add pages or JSONL records to an index")
+    build.add_argument("paths", nargs="+", metavar="PATH", help="pages, directories, JSONL record files, - for stdin")
+    build.add_argument("--batch-size", type=int, default=500, metavar="N", help="pages per committed transaction")
+    build.add_argument("--official", metavar="CSV", help="known official numbers (columns brand,number)")
+    build.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N")
+    build.add_argument("--no-progress", action="store_true")
+    build.set_defaults(run=_run_index_build)
+    brands = index_commands.add_parser("brands", help="which brands a number claims to serve")
+    brands.add_argument("number", metavar="PHONE", help="any written form: 400-1865-909, +86 400 186 5909 …")
+    brands.set_defaults(run=_run_index_brands)
+    phones = index_commands.add_parser("phones", help="which numbers claim to be a brand's line")
+    phones.add_argument("brand", metavar="BRAND", help="canonical or written name: 海尔, Haier, 昌尔特 …")
+    phones.set_defaults(run=_run_index_phones)
+    suspicious = index_commands.add_parser("suspicious", help="numbers tied to several distinct brands")
+    suspicious.add_argument("--min-brands", type=int, default=2, metavar="N")
+    suspicious.add_argument("--limit", type=int, metavar="N")
+    suspicious.set_defaults(run=_run_index_suspicious)
+    export = index_commands.add_parser("export", help="every link with its page and number")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
+    export.set_defaults(run=_run_index_export)
+    official = index_commands.add_parser("official", help="load known official numbers (CSV: brand,number)")
+    official.add_argument("csv", metavar="CSV")
+    official.set_defaults(run=_run_index_official)
+    for sub in (build, brands, phones, suspicious, export, official):
+        sub.add_argument("--db", required=True, metavar="FILE", help="the index file (created by build)")
+    for sub in (brands, phones, suspicious):
+        sub.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -51,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hotlines: interrupted; output written so far is kept", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except (QueryError, FileNotFoundError) as error:
+        print(f"hotlines: error: {terminal_safe(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.DatabaseError as error:
+        print(f"hotlines: error: {terminal_safe(getattr(args, 'db', '?'))}: not a usable index ({error})", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error worth a trace
         return EXIT_OK
@@ -104,6 +146,109 @@ def _run_extract(args: argparse.Namespace) -> int:
     total = len(inputs)
     print(f"hotlines: {total - failed} of {total} input(s) extracted, {failed} failed", file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _run_index_build(args: argparse.Namespace) -> int:
+    failed = 0
+
+    def report(error: InputError) -> None:
+        nonlocal failed
+        failed += 1
+        progress.message(f"hotlines: error: {terminal_safe(str(error))}")
+
+    progress = Progress(0, enabled=not args.no_progress, counting=True)
+    warm_up()
+    with Index(args.db) as index:
+        if args.official:
+            index.load_official(read_official_csv(args.official))
+        records = iter_records(args.paths, report, max_bytes=args.max_bytes)
+        try:
+            summary = index.add_records(_counted(records, progress), batch_size=args.batch_size)
+        finally:
+            progress.close()
+        stats = index.stats()
+    print(
+        f"hotlines: index {terminal_safe(args.db)}: {summary.added} page(s) added, {summary.replaced} replaced, "
+        f"{summary.unchanged} already there, {failed} input(s) failed; now {stats['pages']} pages, "
+        f"{stats['phones']} numbers, {stats['brands']} brands, {stats['links']} links",
+        file=sys.stderr,
+    )
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _counted(records: Iterable[PageRecord], progress: Progress) -> Iterator[PageRecord]:
+    for record in records:
+        progress.step(record.source.path)
+        yield record
+
+
+def _open_index(args: argparse.Namespace) -> Index:
+    return Index(args.db, readonly=True)
+
+
+def _run_index_brands(args: argparse.Namespace) -> int:
+    with _open_index(args) as index:
+        result = index.brands_for_phone(args.number)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{result['number']} ({result['kind']}): on {result.get('pages', 0)} page(s), claims {len(result['brands'])} brand(s)")
+    for row in result["brands"]:
+        print(_safe(
+            f"  {row['brand']}{'' if row['known'] else ' (discovered)'}{' [official]' if row['official'] else ''}: "
+            f"{row['pages']} page(s), {', '.join(row['appliances']) or '-'}, {row['first_seen']} .. {row['last_seen']}; "
+            f"e.g. {', '.join(row['examples'])}"
+        ))
+    return EXIT_OK
+
+
+def _run_index_phones(args: argparse.Namespace) -> int:
+    with _open_index(args) as index:
+        result = index.phones_for_brand(args.brand)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(_safe(f"{result['brand']}: {len(result['phones'])} number(s)" + ("" if result["has_official_numbers"] else " (no official numbers loaded)")))
+    for row in result["phones"]:
+        mark = " [official]" if row["official"] else (" [NOT OFFICIAL]" if row["flagged"] else "")
+        print(_safe(
+            f"  {row['number']} ({row['kind']}){mark}: {row['pages']} page(s), also claims {row['brands'] - 1} other brand(s), "
+            f"{row['first_seen']} .. {row['last_seen']}; e.g. {', '.join(row['examples'])}"
+        ))
+    return EXIT_OK
+
+
+def _run_index_suspicious(args: argparse.Namespace) -> int:
+    with _open_index(args) as index:
+        rows = index.suspicious(args.min_brands, args.limit)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{len(rows)} number(s) tied to at least {args.min_brands} brands")
+    for row in rows:
+        official = f" (official for {', '.join(row['official_for'])})" if row["official_for"] else ""
+        print(_safe(f"{row['number']} ({row['kind']}): {row['brands']} brands on {row['pages']} page(s){official}"))
+        for e in row["evidence"]:
+            print(_safe(f"    {e['brand']}{'' if e['known'] else ' (discovered)'}: {e['pages']} page(s), e.g. {e['example']}"))
+    return EXIT_OK
+
+
+def _run_index_export(args: argparse.Namespace) -> int:
+    with _open_index(args) as index, LineSink(args.output) as out:
+        count = index.export(out.handle, args.format)
+    print(f"hotlines: exported {count} link(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _run_index_official(args: argparse.Namespace) -> int:
+    with Index(args.db) as index:
+        count = index.load_official(read_official_csv(args.csv))
+    print(f"hotlines: {count} official number(s) loaded", file=sys.stderr)
+    return EXIT_OK
+
+
+def _safe(line: str) -> str:
+    return terminal_safe(line)
 
 
 def _suffix(ref: InputRef) -> str:

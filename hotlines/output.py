@@ -33,6 +33,12 @@ class LineSink:
             self._handle = self._partial.open("w", encoding="utf-8", newline="\n")
         return self
 
+    @property
+    def handle(self) -> TextIO:
+        """The open stream, for writers (csv) that write their own lines."""
+        assert self._handle is not None, "use LineSink as a context manager"
+        return self._handle
+
     def write_line(self, line: str) -> None:
         assert self._handle is not None
         self._handle.write(line + "\n")

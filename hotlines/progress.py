@@ -10,11 +10,14 @@ _MIN_INPUTS = 20  # short batches finish before a bar would be read
 
 
 class Progress:
-    def __init__(self, total: int, *, enabled: bool = True, stream: TextIO | None = None) -> None:
+    def __init__(self, total: int, *, enabled: bool = True, stream: TextIO | None = None, counting: bool = False) -> None:
+        """`counting`: the total is not known in advance (a streamed batch); show count and rate."""
         self.stream = stream or sys.stderr
         self.total = total
+        self.counting = counting
         self.done = 0
-        self.active = enabled and total >= _MIN_INPUTS and self.stream.isatty()
+        self.started = time.monotonic()
+        self.active = enabled and (counting or total >= _MIN_INPUTS) and self.stream.isatty()
         self._last_draw = 0.0
         self._width = 0
 
@@ -23,8 +26,12 @@ class Progress:
         now = time.monotonic()
         if self.active and (now - self._last_draw > 0.1 or self.done == self.total):
             self._last_draw = now
-            filled = int(30 * self.done / self.total)
-            line = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}"
+            if self.counting:
+                rate = self.done / max(now - self.started, 1e-9)
+                line = f"{self.done} page(s), {rate:.0f}/s"
+            else:
+                filled = int(30 * self.done / self.total)
+                line = f"[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}"
             self._draw(line)
 
     def message(self, text: str) -> None:

@@ -1,0 +1,445 @@
+"""The brand-to-phone index: which numbers claim to serve which brands, over many pages.
+
+One SQLite file (no server). The schema is `SCHEMA` below and in the README:
+
+- `pages`: one row per distinct page content (sha256), with where it was first seen (`source`:
+  url, else path), its title, and when it was first and last seen. The same content added again
+  only moves `last_seen`; new content at a known source replaces that source's old page and
+  its links.
+- `phones`, `brands` (keyed by canonical name, or the discovered name), `brand_names` (every
+  written form seen), `page_phones` (every number on a page, with its count), `links`
+  (page, brand, appliance, phone, supporting lines), `official` (a user's known official lines).
+
+Building is incremental and idempotent (above), transactional (a batch of pages commits whole
+or not at all, so a killed build leaves every committed batch and a rerun continues), and
+streaming (pages are read, extracted and written one batch at a time). WAL journaling lets
+readers query while a build writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import phonenumbers
+
+from extractors import extract_phones
+from extractors.brands import gazetteers
+from schemas import PageRecord
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    path TEXT,
+    url TEXT,
+    title TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_source ON pages (source);
+CREATE TABLE IF NOT EXISTS phones (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    display TEXT,
+    region TEXT,
+    carrier TEXT
+);
+CREATE TABLE IF NOT EXISTS brands (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    known INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS brand_names (
+    brand_id INTEGER NOT NULL REFERENCES brands (id),
+    name TEXT NOT NULL,
+    PRIMARY KEY (brand_id, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS brand_names_name ON brand_names (name);
+CREATE TABLE IF NOT EXISTS page_phones (
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    phone_id INTEGER NOT NULL REFERENCES phones (id),
+    count INTEGER NOT NULL,
+    PRIMARY KEY (page_id, phone_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS page_phones_phone ON page_phones (phone_id);
+CREATE TABLE IF NOT EXISTS links (
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    brand_id INTEGER NOT NULL REFERENCES brands (id),
+    appliance TEXT NOT NULL,
+    phone_id INTEGER NOT NULL REFERENCES phones (id),
+    lines INTEGER NOT NULL,
+    PRIMARY KEY (page_id, brand_id, appliance, phone_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS links_phone ON links (phone_id, brand_id);
+CREATE INDEX IF NOT EXISTS links_brand ON links (brand_id, phone_id);
+CREATE TABLE IF NOT EXISTS official (
+    brand_id INTEGER NOT NULL REFERENCES brands (id),
+    phone_id INTEGER NOT NULL REFERENCES phones (id),
+    PRIMARY KEY (brand_id, phone_id)
+) WITHOUT ROWID;
+"""
+NO_APPLIANCE = ""  # `links.appliance` when the line names no appliance
+EXAMPLES = 3
+
+
+class QueryError(ValueError):
+    """A query the index cannot answer as asked (an unreadable number, an unknown brand)."""
+
+
+@dataclass
+class BuildSummary:
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    failed: int = 0
+    links: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating if needed) an index; readers wait for a writer instead of failing."""
+    if readonly:
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"no index at {path}")
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    else:
+        connection = sqlite3.connect(path, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.executescript(SCHEMA)
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        connection.commit()
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+class Index:
+    """The index as a Python API; the `hotlines index` commands are thin wrappers over it."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.db = connect(path, readonly=readonly)
+        self._phone_ids: dict[str, int] = {}
+        self._brand_ids: dict[str, int] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- building -------------------------------------------------------------------------
+
+    def add_records(self, records: Iterable[PageRecord], *, batch_size: int = 500, seen_at: str | None = None) -> BuildSummary:
+        """Add records, committing every `batch_size` pages; returns what happened."""
+        summary = BuildSummary()
+        seen = seen_at or _now()
+        batch = 0
+        try:
+            for record in records:
+                outcome = self._add(record, seen)
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+                if outcome != "unchanged":
+                    summary.links += len(record.links)
+                batch += 1
+                if batch >= batch_size:
+                    self.db.commit()
+                    batch = 0
+        finally:
+            self.db.commit()  # the pages added so far, also when the caller stops early
+        return summary
+
+    def _add(self, record: PageRecord, seen: str) -> str:
+        source = record.source
+        row = self.db.execute("SELECT id FROM pages WHERE sha256 = ?", (source.sha256,)).fetchone()
+        if row is not None:
+            self.db.execute("UPDATE pages SET last_seen = max(last_seen, ?) WHERE id = ?", (seen, row["id"]))
+            return "unchanged"
+        location = source.url or source.path
+        old = self.db.execute("SELECT id, first_seen FROM pages WHERE source = ?", (location,)).fetchone()
+        if old is not None:
+            self.db.execute("DELETE FROM pages WHERE id = ?", (old["id"],))  # links and phones cascade
+        page_id = self.db.execute(
+            "INSERT INTO pages (sha256, source, path, url, title, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source.sha256, location, source.path, source.url, source.title, old["first_seen"] if old else seen, seen),
+        ).lastrowid
+        for phone in record.phones:
+            phone_id = self._phone_id(phone.number, phone.kind, phone.display, phone.region, phone.carrier)
+            self.db.execute("INSERT INTO page_phones VALUES (?, ?, ?)", (page_id, phone_id, phone.count))
+        for brand in record.brands:
+            brand_id = self._brand_id(brand.canonical or brand.name, brand.known)
+            self.db.executemany("INSERT OR IGNORE INTO brand_names VALUES (?, ?)", [(brand_id, name) for name in {brand.name, *brand.raw}])
+        kinds = {phone.number: phone.kind for phone in record.phones}
+        for link in record.links:
+            if kinds.get(link.phone, "short_code") == "short_code":
+                continue  # public service numbers belong to no brand
+            self.db.execute(
+                "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?)",
+                (page_id, self._brand_id(link.brand, None), link.appliance or NO_APPLIANCE, self._phone_id(link.phone), link.lines),
+            )
+        return "replaced" if old is not None else "added"
+
+    def _phone_id(self, number: str, kind: str | None = None, display: str | None = None, region: str | None = None, carrier: str | None = None) -> int:
+        cached = self._phone_ids.get(number)
+        if cached is not None:
+            return cached
+        row = self.db.execute("SELECT id FROM phones WHERE number = ?", (number,)).fetchone()
+        if row is None:
+            kind = kind or _kind_of(number)
+            row_id = self.db.execute(
+                "INSERT INTO phones (number, kind, display, region, carrier) VALUES (?, ?, ?, ?, ?)",
+                (number, kind, display, region, carrier),
+            ).lastrowid
+        else:
+            row_id = row["id"]
+        if len(self._phone_ids) > 1_000_000:
+            self._phone_ids.clear()  # bounded, so memory stays flat on any corpus
+        self._phone_ids[number] = int(row_id)  # type: ignore[arg-type]
+        return int(row_id)  # type: ignore[arg-type]
+
+    def _brand_id(self, key: str, known: bool | None) -> int:
+        cached = self._brand_ids.get(key)
+        if cached is not None:
+            return cached
+        row = self.db.execute("SELECT id FROM brands WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            is_known = known if known is not None else key in _canonical_names()
+            row_id = int(self.db.execute("INSERT INTO brands (key, known) VALUES (?, ?)", (key, int(is_known))).lastrowid or 0)
+            self.db.execute("INSERT OR IGNORE INTO brand_names VALUES (?, ?)", (row_id, key))
+        else:
+            row_id = int(row["id"])
+        if len(self._brand_ids) > 1_000_000:
+            self._brand_ids.clear()
+        self._brand_ids[key] = row_id
+        return row_id
+
+    def load_official(self, rows: Iterable[tuple[str, str]]) -> int:
+        """Known official lines, as (brand, number) in any written form; returns how many."""
+        count = 0
+        for brand, number in rows:
+            key = self.brand_key(brand, must_exist=False)
+            e164 = normalize_number(number)
+            self.db.execute(
+                "INSERT OR IGNORE INTO official VALUES (?, ?)", (self._brand_id(key, None), self._phone_id(e164))
+            )
+            count += 1
+        self.db.commit()
+        return count
+
+    # ---- queries --------------------------------------------------------------------------
+
+    def brand_key(self, written: str, *, must_exist: bool = True) -> str:
+        """The index key of a brand given as written: an alias, the canonical name, a discovered name."""
+        name = written.strip()
+        known = gazetteers().brand_names
+        if name in known:
+            return known[name].canonical
+        lowered = {alias.lower(): k.canonical for alias, k in known.items()}
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+        row = self.db.execute(
+            "SELECT b.key FROM brand_names n JOIN brands b ON b.id = n.brand_id WHERE n.name = ? LIMIT 1", (name,)
+        ).fetchone()
+        if row is not None:
+            return str(row["key"])
+        if must_exist:
+            raise QueryError(f"no brand {written!r} in the index")
+        return name
+
+    def brands_for_phone(self, number: str) -> dict[str, Any]:
+        """Which brands (and appliances) a number claims to serve, with evidence."""
+        e164 = normalize_number(number)
+        phone = self.db.execute("SELECT * FROM phones WHERE number = ?", (e164,)).fetchone()
+        result: dict[str, Any] = {"number": e164, "known": phone is not None, "kind": phone["kind"] if phone else _kind_of(e164)}
+        if phone is None:
+            return {**result, "pages": 0, "brands": []}
+        result["pages"] = self.db.execute("SELECT count(*) FROM page_phones WHERE phone_id = ?", (phone["id"],)).fetchone()[0]
+        rows = self.db.execute(
+            """
+            SELECT b.key AS brand, b.known, group_concat(DISTINCT nullif(l.appliance, '')) AS appliances,
+                   count(DISTINCT l.page_id) AS pages, sum(l.lines) AS lines,
+                   min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
+                   EXISTS (SELECT 1 FROM official o WHERE o.brand_id = b.id AND o.phone_id = l.phone_id) AS official
+            FROM links l JOIN brands b ON b.id = l.brand_id JOIN pages p ON p.id = l.page_id
+            WHERE l.phone_id = ?
+            GROUP BY b.id ORDER BY pages DESC, b.key
+            """,
+            (phone["id"],),
+        ).fetchall()
+        result["brands"] = [
+            {**_brand_row(row), "examples": self._examples("l.phone_id = ? AND b.key = ?", (phone["id"], row["brand"]))}
+            for row in rows
+        ]
+        return result
+
+    def phones_for_brand(self, brand: str) -> dict[str, Any]:
+        """Which numbers claim to be a brand's line; numbers not on its official list are flagged."""
+        key = self.brand_key(brand)
+        row = self.db.execute("SELECT id FROM brands WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return {"brand": key, "has_official_numbers": False, "phones": []}
+        brand_id = row["id"]
+        has_official = self.db.execute("SELECT 1 FROM official WHERE brand_id = ? LIMIT 1", (brand_id,)).fetchone() is not None
+        rows = self.db.execute(
+            """
+            SELECT ph.number, ph.kind, group_concat(DISTINCT nullif(l.appliance, '')) AS appliances,
+                   count(DISTINCT l.page_id) AS pages, sum(l.lines) AS lines,
+                   min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
+                   EXISTS (SELECT 1 FROM official o WHERE o.brand_id = l.brand_id AND o.phone_id = l.phone_id) AS official,
+                   (SELECT count(DISTINCT l2.brand_id) FROM links l2 WHERE l2.phone_id = l.phone_id) AS brands
+            FROM links l JOIN phones ph ON ph.id = l.phone_id JOIN pages p ON p.id = l.page_id
+            WHERE l.brand_id = ?
+            GROUP BY ph.id ORDER BY pages DESC, ph.number
+            """,
+            (brand_id,),
+        ).fetchall()
+        phones = []
+        for row in rows:
+            entry = {k: row[k] for k in ("number", "kind", "pages", "lines", "first_seen", "last_seen", "brands")}
+            entry["appliances"] = sorted((row["appliances"] or "").split(",")) if row["appliances"] else []
+            entry["official"] = bool(row["official"])
+            entry["flagged"] = has_official and not row["official"]
+            entry["examples"] = self._examples("l.brand_id = ? AND ph.number = ?", (brand_id, row["number"]))
+            phones.append(entry)
+        return {"brand": key, "has_official_numbers": has_official, "phones": phones}
+
+    def suspicious(self, min_brands: int = 2, limit: int | None = None) -> list[dict[str, Any]]:
+        """Numbers tied to at least `min_brands` distinct brands, most brands first, with evidence."""
+        rows = self.db.execute(
+            """
+            SELECT l.phone_id, ph.number, ph.kind, count(DISTINCT l.brand_id) AS brands,
+                   count(DISTINCT l.page_id) AS pages, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen
+            FROM links l JOIN phones ph ON ph.id = l.phone_id JOIN pages p ON p.id = l.page_id
+            GROUP BY l.phone_id HAVING count(DISTINCT l.brand_id) >= ?
+            ORDER BY brands DESC, pages DESC, ph.number
+            """ + (" LIMIT ?" if limit else ""),
+            (min_brands, limit) if limit else (min_brands,),
+        ).fetchall()
+        result = []
+        for row in rows:
+            evidence = self.db.execute(
+                """
+                SELECT b.key AS brand, b.known, count(DISTINCT l.page_id) AS pages, sum(l.lines) AS lines,
+                       EXISTS (SELECT 1 FROM official o WHERE o.brand_id = b.id AND o.phone_id = l.phone_id) AS official,
+                       min(p.source) AS example
+                FROM links l JOIN brands b ON b.id = l.brand_id JOIN pages p ON p.id = l.page_id
+                WHERE l.phone_id = ? GROUP BY b.id ORDER BY pages DESC, b.key
+                """,
+                (row["phone_id"],),
+            ).fetchall()
+            result.append(
+                {
+                    "number": row["number"], "kind": row["kind"], "brands": row["brands"], "pages": row["pages"],
+                    "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+                    "official_for": [e["brand"] for e in evidence if e["official"]],
+                    "evidence": [
+                        {"brand": e["brand"], "known": bool(e["known"]), "pages": e["pages"], "lines": e["lines"], "example": e["example"]}
+                        for e in evidence
+                    ],
+                }
+            )
+        return result
+
+    def export(self, out: TextIO, fmt: str = "jsonl") -> int:
+        """Every link with its page and number, one row each; returns the row count."""
+        rows = self.db.execute(
+            """
+            SELECT ph.number, ph.kind, b.key AS brand, b.known, nullif(l.appliance, '') AS appliance, l.lines,
+                   p.sha256, p.source, p.title, p.first_seen, p.last_seen,
+                   EXISTS (SELECT 1 FROM official o WHERE o.brand_id = b.id AND o.phone_id = ph.id) AS official
+            FROM links l JOIN phones ph ON ph.id = l.phone_id JOIN brands b ON b.id = l.brand_id JOIN pages p ON p.id = l.page_id
+            ORDER BY ph.number, b.key, p.source
+            """
+        )
+        columns = [d[0] for d in rows.description]
+        writer = csv.writer(out) if fmt == "csv" else None
+        if writer:
+            writer.writerow(columns)
+        count = 0
+        for row in rows:
+            values = dict(zip(columns, row, strict=True))
+            values["known"], values["official"] = bool(values["known"]), bool(values["official"])
+            if writer:
+                writer.writerow([values[c] for c in columns])
+            else:
+                out.write(json.dumps(values, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+
+    def stats(self) -> dict[str, int]:
+        return {
+            table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
+            for table in ("pages", "phones", "brands", "links", "official")
+        }
+
+    def _examples(self, where: str, params: tuple[Any, ...]) -> list[str]:
+        rows = self.db.execute(
+            f"""
+            SELECT DISTINCT p.source FROM links l JOIN brands b ON b.id = l.brand_id
+            JOIN phones ph ON ph.id = l.phone_id JOIN pages p ON p.id = l.page_id
+            WHERE {where} ORDER BY p.last_seen DESC, p.source LIMIT {EXAMPLES}
+            """,  # noqa: S608 (where clauses are ours, values are bound)
+            params,
+        ).fetchall()
+        return [row["source"] for row in rows]
+
+
+def _brand_row(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "brand": row["brand"], "known": bool(row["known"]), "official": bool(row["official"]),
+        "appliances": sorted(row["appliances"].split(",")) if row["appliances"] else [],
+        "pages": row["pages"], "lines": row["lines"], "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+    }
+
+
+def _canonical_names() -> set[str]:
+    return {known.canonical for known in gazetteers().brand_names.values()}
+
+
+def normalize_number(written: str) -> str:
+    """E.164 (or a short code's digits) for a number in any written form; QueryError if none."""
+    phones = extract_phones(f"电话 {written} ")
+    if len(phones) == 1:
+        return phones[0].number
+    try:
+        parsed = phonenumbers.parse(written, "CN")
+    except phonenumbers.NumberParseException as error:
+        raise QueryError(f"not a phone number: {written!r}") from error
+    if not phonenumbers.is_possible_number(parsed):
+        raise QueryError(f"not a phone number: {written!r}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _kind_of(number: str) -> str:
+    phones = extract_phones(f"电话 {number} ")
+    return phones[0].kind if phones else "landline"
+
+
+def read_official_csv(path: str | Path) -> Iterator[tuple[str, str]]:
+    """(brand, number) rows of a CSV with a header `brand,number`."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or not {"brand", "number"} <= set(reader.fieldnames):
+            raise QueryError(f"{path}: expected a CSV header with columns brand,number")
+        for row in reader:
+            if row["brand"] and row["number"]:
+                yield row["brand"], row["number"]
