@@ -11,6 +11,7 @@ appliance or a service word, never in "真美的东西".
 
 from __future__ import annotations
 
+import bisect
 import csv
 import importlib.resources
 import io
@@ -235,11 +236,11 @@ def brand_mentions(
     appliance_starts = {m.start for m in appliances}
     region_ends = {r.span[1] for r in regions} if doc.is_identity else {doc.to_normalized(r.span[1]) for r in regions}
     known = _known_brand_mentions(text, cjk_hits, appliance_starts)
-    known_spans = [(m.start, m.end) for m in known]
+    known_spans = _Spans([(m.start, m.end) for m in known])
     candidates: Counter[str] = Counter()
     for appliance in appliances:
         span = _candidate(text, appliance.start, region_ends)
-        if span is None or any(a < span[1] and span[0] < b for a, b in known_spans):
+        if span is None or known_spans.overlaps(*span):
             continue  # a known brand is already there (海尔空调)
         candidates[text[span[0] : span[1]]] += 1
     discovered = {name for name, count in candidates.items() if count >= _MIN_DISCOVERED}
@@ -249,11 +250,23 @@ def brand_mentions(
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _discovered_mentions(text: str, names: set[str], appliance_starts: set[int], taken: list[tuple[int, int]]) -> list[Mention]:
+class _Spans:
+    """Sorted, non-overlapping spans with an O(log n) overlap test (pages can hold thousands)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans starting before `end`; the last may overlap
+        return i > 0 and self.spans[i - 1][1] > start
+
+
+def _discovered_mentions(text: str, names: set[str], appliance_starts: set[int], taken: _Spans) -> list[Mention]:
     found = []
     for match in _longest_first(names).finditer(text):
         start, end, name = match.start(), match.end(), match.group()
-        if any(a < end and start < b for a, b in taken):
+        if taken.overlaps(start, end):
             continue
         if _at_appliance(text, end, appliance_starts) or _SERVICE_OR_END_AFTER.match(text, end):
             found.append(Mention(start, end, name, name))

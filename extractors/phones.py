@@ -63,6 +63,11 @@ _KINDS: dict[int, PhoneKind] = {
 }
 
 
+def kind_of_number(parsed: phonenumbers.PhoneNumber) -> PhoneKind | None:
+    """Our `kind` for a valid number, from phonenumbers' type (None for types we do not keep)."""
+    return _KINDS.get(phonenumbers.number_type(parsed))
+
+
 @dataclass(frozen=True, slots=True)
 class _Number:
     """A classified digit string: everything about the number that does not depend on the page."""
@@ -98,7 +103,7 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Numbe
         return None
     valid = phonenumbers.is_valid_number(parsed)
     if valid:
-        kind = _KINDS.get(phonenumbers.number_type(parsed))
+        kind = kind_of_number(parsed)
     elif area_marked and _is_plausible_cn_landline(parsed):
         # "(0351)89082910": the area code is explicit but the subscriber digits are outside
         # the published plan; analysts still want it, flagged as not valid.

@@ -20,6 +20,7 @@ from hotlines.pipeline import extract_bytes, warm_up
 from hotlines.progress import Progress
 from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
 from hotlines.records import iter_records
+from hotlines.validate import UnreadableInput, check_document, iter_documents, open_input
 from hotlines.render import table_header, table_rows, terminal_safe
 from schemas import PageRecord
 from schemas.json_schema import page_record_json_schema_text
@@ -46,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a page record")
     schema.set_defaults(run=_run_schema)
+
+    validate = commands.add_parser("validate", help="check records (JSONL or JSON) against the schema and its rules")
+    validate.add_argument("paths", nargs="+", metavar="FILE", help="JSONL or JSON record files, - for stdin")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object per line")
+    validate.set_defaults(run=_run_validate)
 
     index = commands.add_parser("index", help="the brand-to-phone index (SQLite)")
     index_commands = index.add_subparsers(dest="index_command", required=True, metavar="INDEX_COMMAND")
@@ -146,6 +152,41 @@ def _run_extract(args: argparse.Namespace) -> int:
     total = len(inputs)
     print(f"hotlines: {total - failed} of {total} input(s) extracted, {failed} failed", file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    """Exit 0: every record valid; 1: some records invalid; 2: some input unreadable."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    records = invalid = unreadable = problems = 0
+    for name in args.paths:
+        try:
+            handle = sys.stdin.buffer if name == "-" else open_input(name)
+        except UnreadableInput as error:
+            unreadable += 1
+            print(f"hotlines: error: {terminal_safe(str(error))}", file=sys.stderr)
+            continue
+        shown = "<stdin>" if name == "-" else name
+        with handle:
+            for line, document in iter_documents(shown, handle):
+                records += 1
+                found = check_document(shown, line, document)
+                invalid += bool(found)
+                problems += len(found)
+                for problem in found:
+                    if args.format == "json":
+                        print(json.dumps({"file": problem.file, "line": problem.line, "path": problem.path, "message": problem.message}, ensure_ascii=False))
+                    else:
+                        print(terminal_safe(str(problem)))
+    summary = {"records": records, "valid": records - invalid, "invalid": invalid, "problems": problems, "unreadable_inputs": unreadable}
+    if args.format == "json":
+        print(json.dumps({"summary": summary}))
+    print(
+        f"hotlines: {records} record(s): {records - invalid} valid, {invalid} invalid ({problems} problem(s)); "
+        f"{unreadable} unreadable input(s)",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE if unreadable else EXIT_PARTIAL if invalid else EXIT_OK
 
 
 def _run_index_build(args: argparse.Namespace) -> int:

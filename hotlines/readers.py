@@ -101,6 +101,8 @@ def load_bytes(ref: InputRef, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if ref.path is None:
             data = sys.stdin.buffer.read(max_bytes + 1)
         else:
+            if ref.path.is_symlink() and not ref.path.exists():
+                raise InputError(ref.name, f"cannot read: broken link to {os.readlink(ref.path)}")
             if not ref.path.is_file():
                 raise InputError(ref.name, "not a regular file")
             size = ref.path.stat().st_size
