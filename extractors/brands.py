@@ -141,9 +141,8 @@ def _terms(doc: NormalizedText) -> tuple[list[Mention], list[tuple[int, int, str
     appliances: list[Mention] = []
     aliases: list[tuple[int, int, str]] = []
     runs = doc.cjk_runs()
-    found = list(map(_run_terms.get, doc.cjk_run_texts()))
-    for index in [i for i, terms in enumerate(found) if terms is None]:
-        found[index] = _terms_in_run(runs[index][1])
+    cached = list(map(_run_terms.get, doc.cjk_run_texts()))
+    found = [terms if terms is not None else _terms_in_run(runs[i][1]) for i, terms in enumerate(cached)]
     for index in [i for i, terms in enumerate(found) if terms]:
         offset = runs[index][0]
         for start, end, is_appliance, name in found[index]:

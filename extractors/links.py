@@ -50,6 +50,7 @@ def extract_links(
         lines.append(title_keys)
     counts: Counter[tuple[str, str | None, str]] = Counter()
     for line_brands, line_appliances, line_phones in lines:
-        for brand, appliance, phone in product(line_brands, line_appliances or {None}, line_phones):
+        line_categories: set[str | None] = set(line_appliances) or {None}
+        for brand, appliance, phone in product(line_brands, line_categories, line_phones):
             counts[(brand, appliance, phone)] += 1
     return [Link(brand=b, appliance=a, phone=p, lines=n) for (b, a, p), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or "", kv[0][2]))]

@@ -12,7 +12,7 @@ from extractors import extract_phones, extract_regions, normalize
 from extractors.brands import appliance_mentions, extract_brands_and_appliances, gazetteers
 from extractors.links import extract_links
 from hotlines.readers import Page, read_page
-from schemas import Brand, PageRecord, Phone, Source
+from schemas import Brand, PageRecord, Source
 
 
 def warm_up() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from extractors.brands import gazetteers
 from extractors.divisions import division_table
 from extractors.phones import kind_of_number
-from schemas import SCHEMA_VERSION, PageRecord
+from schemas import SCHEMA_VERSION, Appliance, Brand, PageRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def iter_documents(name: str, handle: BinaryIO) -> Iterator[tuple[int, bytes | A
         data = handle.read()
         try:
             value = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError):
             yield 1, data  # reported by the checker as invalid JSON
             return
         for position, item in enumerate(value if isinstance(value, list) else [value], start=1):
@@ -160,7 +160,8 @@ def _check_regions(record: PageRecord, text: str | None) -> Iterator[tuple[str, 
 
 def _check_spanned(record: PageRecord, text: str | None) -> Iterator[tuple[str, str]]:
     categories = {name.category for name in gazetteers().appliance_names.values()}
-    for field_name, items in (("brands", record.brands), ("appliances", record.appliances)):
+    spanned: tuple[tuple[str, Sequence[Brand | Appliance]], ...] = (("brands", record.brands), ("appliances", record.appliances))
+    for field_name, items in spanned:
         for i, item in enumerate(items):
             path = f"{field_name}[{i}]"
             if item.count != len(item.spans):
