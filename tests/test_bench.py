@@ -22,3 +22,15 @@ def test_bench_runs_and_reports_both_sides(tmp_path) -> None:
     regions = figures["seed_region_items"]
     assert regions["hotlines"]["correct"] == regions["hotlines"]["gold"] > 1000
     assert regions["anchor_cpca"]["correct"] < regions["anchor_cpca"]["gold"]
+
+
+def test_index_bench_runs_and_reports_throughput_latency_and_memory(tmp_path) -> None:
+    out = tmp_path / "index.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "index_bench.py"), "--pages", "2000", "--json", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text())
+    assert figures["rows"]["pages"] == 2000 and figures["build_pages_per_second"] > 0
+    assert figures["build_peak_rss_mib"] > 0 and figures["query_brands_for_phone"]["n"] > 0
