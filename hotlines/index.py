@@ -275,7 +275,7 @@ class Index:
         result["pages"] = self.db.execute("SELECT count(*) FROM page_phones WHERE phone_id = ?", (phone["id"],)).fetchone()[0]
         rows = self.db.execute(
             """
-            SELECT b.key AS brand, b.known, group_concat(DISTINCT nullif(l.appliance, '')) AS appliances,
+            SELECT b.id AS brand_id, b.key AS brand, b.known, group_concat(DISTINCT nullif(l.appliance, '')) AS appliances,
                    count(DISTINCT l.page_id) AS pages, sum(l.lines) AS lines,
                    min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
                    EXISTS (SELECT 1 FROM official o WHERE o.brand_id = b.id AND o.phone_id = l.phone_id) AS official
@@ -285,10 +285,8 @@ class Index:
             """,
             (phone["id"],),
         ).fetchall()
-        result["brands"] = [
-            {**_brand_row(row), "examples": self._examples("l.phone_id = ? AND b.key = ?", (phone["id"], row["brand"]))}
-            for row in rows
-        ]
+        examples = self._examples("l.phone_id = ?", (phone["id"],), group="l.brand_id")
+        result["brands"] = [{**_brand_row(row), "examples": examples.get(row["brand_id"], [])} for row in rows]
         return result
 
     def phones_for_brand(self, brand: str) -> dict[str, Any]:
@@ -301,7 +299,7 @@ class Index:
         has_official = self.db.execute("SELECT 1 FROM official WHERE brand_id = ? LIMIT 1", (brand_id,)).fetchone() is not None
         rows = self.db.execute(
             """
-            SELECT ph.number, ph.kind, group_concat(DISTINCT nullif(l.appliance, '')) AS appliances,
+            SELECT ph.id AS phone_id, ph.number, ph.kind, group_concat(DISTINCT nullif(l.appliance, '')) AS appliances,
                    count(DISTINCT l.page_id) AS pages, sum(l.lines) AS lines,
                    min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
                    EXISTS (SELECT 1 FROM official o WHERE o.brand_id = l.brand_id AND o.phone_id = l.phone_id) AS official,
@@ -312,13 +310,14 @@ class Index:
             """,
             (brand_id,),
         ).fetchall()
+        examples = self._examples("l.brand_id = ?", (brand_id,), group="l.phone_id")
         phones = []
         for row in rows:
             entry = {k: row[k] for k in ("number", "kind", "pages", "lines", "first_seen", "last_seen", "brands")}
             entry["appliances"] = sorted((row["appliances"] or "").split(",")) if row["appliances"] else []
             entry["official"] = bool(row["official"])
             entry["flagged"] = has_official and not row["official"]
-            entry["examples"] = self._examples("l.brand_id = ? AND ph.number = ?", (brand_id, row["number"]))
+            entry["examples"] = examples.get(row["phone_id"], [])
             phones.append(entry)
         return {"brand": key, "has_official_numbers": has_official, "phones": phones}
 
@@ -391,16 +390,23 @@ class Index:
             for table in ("pages", "phones", "brands", "links", "official")
         }
 
-    def _examples(self, where: str, params: tuple[Any, ...]) -> list[str]:
+    def _examples(self, where: str, params: tuple[Any, ...], group: str) -> dict[int, list[str]]:
+        """Up to EXAMPLES most recent sources per `group` value, in one query (no N+1)."""
         rows = self.db.execute(
             f"""
-            SELECT DISTINCT p.source FROM links l JOIN brands b ON b.id = l.brand_id
-            JOIN phones ph ON ph.id = l.phone_id JOIN pages p ON p.id = l.page_id
-            WHERE {where} ORDER BY p.last_seen DESC, p.source LIMIT {EXAMPLES}
-            """,  # noqa: S608 (where clauses are ours, values are bound)
+            SELECT grp, source FROM (
+                SELECT {group} AS grp, p.source,
+                       row_number() OVER (PARTITION BY {group} ORDER BY max(p.last_seen) DESC, p.source) AS n
+                FROM links l JOIN pages p ON p.id = l.page_id
+                WHERE {where} GROUP BY {group}, p.source
+            ) WHERE n <= {EXAMPLES} ORDER BY grp, n
+            """,  # noqa: S608 (where/group are ours, values are bound)
             params,
         ).fetchall()
-        return [row["source"] for row in rows]
+        examples: dict[int, list[str]] = {}
+        for row in rows:
+            examples.setdefault(row["grp"], []).append(row["source"])
+        return examples
 
 
 def _brand_row(row: sqlite3.Row) -> dict[str, Any]:
