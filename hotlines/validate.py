@@ -25,6 +25,9 @@ from extractors.phones import kind_of_number
 from schemas import SCHEMA_VERSION, Appliance, Brand, PageRecord
 
 
+MAX_JSON_BYTES = 256 * 2**20  # a JSON document is parsed whole; JSONL streams at any size
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     file: str
@@ -193,6 +196,8 @@ def open_input(name: str) -> io.BufferedReader:
     path = Path(name)
     if path.is_dir():
         raise UnreadableInput(f"{name}: is a directory")
+    if name.endswith(".json") and path.is_file() and path.stat().st_size > MAX_JSON_BYTES:
+        raise UnreadableInput(f"{name}: a .json file over {MAX_JSON_BYTES >> 20} MiB is read whole; write records as JSONL, which streams")
     try:
         handle = path.open("rb")
     except OSError as error:
