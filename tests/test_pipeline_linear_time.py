@@ -7,11 +7,10 @@ here is timed at n and 4n repetitions; the ratio, not an absolute time, is check
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from timing import growth
 
 from extractors import normalize
 from extractors.brands import extract_brands_and_appliances
@@ -28,19 +27,14 @@ PATTERNS = [
 ]
 
 
-def _seconds(data: bytes) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        extract_bytes("p.txt", data, suffix=".txt")
-        best = min(best, time.perf_counter() - started)
-    return best
+def _extract(data: bytes) -> object:
+    return extract_bytes("p.txt", data, suffix=".txt")
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_fourfold_input_costs_well_under_sixteenfold_time(pattern: str) -> None:
     small, large = (pattern * 1_500).encode(), (pattern * 6_000).encode()
-    ratio = _seconds(large) / max(_seconds(small), 1e-4)
+    ratio = growth(_extract, small, large)
     assert ratio < 8, (pattern, ratio)
 
 
