@@ -30,6 +30,10 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ROAD_AFTER = re.compile(r"(?:[东西南北中]?路|大道|大街|街)")
 _TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:街道办事处|街道|镇镇|镇|乡(?!镇))")
 _GENERIC_TOWNS = frozenset({"乡镇", "城镇", "村镇", "小镇", "重镇", "城乡", "市镇", "各乡", "全乡", "全镇", "本镇", "该镇", "乡乡", "镇乡"})
+_MAX_NAMES_PER_MENTION = 5  # province, city, county, plus a marker or a non-MCA unit
+_CACHED_CHAIN_NAMES = 8  # chains in lists are 1-4 names; a longer one is one-off text
+_RUN_CACHE_LIMIT = 100_000
+_RUN_CACHE_MAX_CHARS = 64  # list items recur; a paragraph of news does not
 _ZONE_AFTER = re.compile(
     r"[\u4e00-\u9fff]{0,12}?(?:经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|开发区|高新区|经开区|"
     r"园区|新区|新城|示范区|实验区|试验区|合作区|聚集区|保税区|管理区|风景名胜区)(?:管委会)?"
@@ -129,8 +133,6 @@ def _pieces(chain: tuple[str, ...]) -> tuple[_Piece, ...]:
 
 
 _cached_pieces = lru_cache(maxsize=100_000)(_pieces)
-_CACHED_CHAIN_NAMES = 8
-_MAX_NAMES_PER_MENTION = 5  # province, city, county, plus a marker or a non-MCA unit  # chains in lists are 1-4 names; a longer one is one-off text
 
 
 def _standalone_ok(index: NameIndex, text: str, start: int, end: int, sense: NameSense) -> bool:
@@ -251,8 +253,6 @@ class _Found:
 # run -> ((start, end, template or None, found, text), ...), and whether any needs the page to decide
 _Located = tuple[tuple[tuple[int, int, "Region | None", _Found, str], ...], bool]
 _run_cache: dict[str, _Located] = {}
-_RUN_CACHE_LIMIT = 100_000
-_RUN_CACHE_MAX_CHARS = 64
 
 
 def _default_choice(piece: _Piece) -> int:
@@ -286,7 +286,7 @@ def _run_mentions(index: NameIndex, run: str) -> _Located:
         tuple((f.start, f.end, f.template, f, run[f.start : f.end]) for f in found),
         any(f.template is None for f in found),
     )
-    if len(run) <= _RUN_CACHE_MAX_CHARS:  # list items recur; a paragraph of news does not
+    if len(run) <= _RUN_CACHE_MAX_CHARS:
         _run_cache[run] = result
     return result
 
