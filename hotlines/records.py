@@ -6,6 +6,7 @@ a bad line is reported through `on_error` with its name (and line number) and sk
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def iter_records(
             on_error(item)
         elif item.path is not None and item.path.suffix.lower() in RECORD_SUFFIXES:
             yield from read_record_file(item.path, item.name, on_error)
+        elif item.path is None and _stdin_holds_records():
+            yield from read_record_lines(sys.stdin.buffer, item.name, on_error)  # hotlines extract … | hotlines index build -
         else:
             try:
                 data = load_bytes(item, max_bytes)
@@ -47,24 +50,33 @@ def _inputs(args: Iterable[str]) -> Iterator[InputRef | InputError]:
 
 
 def read_record_file(path: Path, name: str, on_error: Callable[[InputError], None]) -> Iterator[PageRecord]:
-    """Records of a JSONL file, validated one line at a time; bad lines are reported, not fatal."""
+    """Records of a JSONL file."""
     try:
         handle = path.open("rb")
     except OSError as error:
         on_error(InputError(name, f"cannot read: {error.strerror or error}"))
         return
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            where = f"{name}:{number}"
-            try:
-                record = PageRecord.model_validate_json(line)
-            except ValidationError as error:
-                on_error(InputError(where, _validation_message(error, line)))
-                continue
-            yield record
+        yield from read_record_lines(handle, name, on_error)
+
+
+def _stdin_holds_records() -> bool:
+    head = sys.stdin.buffer.peek(64)[:64].lstrip() if hasattr(sys.stdin.buffer, "peek") else b""
+    return head.startswith(b'{"schema_version"')
+
+
+def read_record_lines(handle: Iterable[bytes], name: str, on_error: Callable[[InputError], None]) -> Iterator[PageRecord]:
+    """Records of JSONL lines, validated one at a time; bad lines are reported, not fatal."""
+    for number, raw in enumerate(handle, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            record = PageRecord.model_validate_json(line)
+        except ValidationError as error:
+            on_error(InputError(f"{name}:{number}", _validation_message(error, line)))
+            continue
+        yield record
 
 
 def _validation_message(error: ValidationError, line: bytes) -> str:

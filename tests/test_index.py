@@ -210,3 +210,12 @@ def test_readers_query_while_a_build_writes(tmp_path) -> None:
     assert process.returncode == 0
     assert answers > 3 and len(seen_growth) > 2, (answers, seen_growth)
     assert os.path.getsize(db) > 0
+
+
+def test_extract_piped_into_index_build(tmp_path) -> None:
+    db = tmp_path / "index.sqlite"
+    extract = subprocess.run([sys.executable, "-m", "hotlines", "extract", *map(str, SEEDS)], capture_output=True, cwd=ROOT, check=True)
+    build = subprocess.run([sys.executable, "-m", "hotlines", "index", "build", "-", "--db", str(db)], input=extract.stdout, capture_output=True, cwd=ROOT, check=False)
+    assert build.returncode == 0, build.stderr.decode()
+    with Index(db, readonly=True) as index:
+        assert index.suspicious(min_brands=3)[0]["number"] == SHARED
