@@ -6,7 +6,8 @@ the previous boundary (line start, punctuation, a region, a service word), and s
 twice. That finds brands no list has (昌尔特, 阿拉好太太, 超人). A gazetteer of known brands
 (`data/brands.csv`) then gives canonical names to aliases (Haier -> 海尔), and finds known brands
 wherever they stand; brands that are also common words (美的, 老板) only count right before an
-appliance or a service word, never in "真美的东西".
+appliance or a service word, never in "真美的东西". The words that bound a brand (service words,
+words that are never brands, modifiers such as 家用) are data too: `data/brand_context.csv`.
 """
 
 from __future__ import annotations
@@ -25,26 +26,6 @@ from extractors.normalize import NormalizedText, normalize
 from extractors.region_names import name_index
 from schemas import Appliance, Brand, Region
 
-# Words that end a brand candidate: whatever stands before them is not part of the brand.
-_SERVICE_WORDS = (
-    "售后", "维修", "服务", "客服", "热线", "电话", "总部", "厂家", "中心", "网点", "小时", "官方", "官网", "全国",
-    "统一", "专业", "上门", "预约", "咨询", "报修", "号码", "清洗", "安装", "保养", "移机", "加氟", "故障", "不制冷",
-    "不点火", "拆装", "回收", "附近", "师傅", "快速", "各区", "联保", "点击", "查询",
-)
-_SERVICE_WORD_AFTER = re.compile("|".join(_SERVICE_WORDS))
-# After a discovered brand, the end of a phrase also counts ("…找阿拉好太太。").
-_SERVICE_OR_END_AFTER = re.compile("|".join(_SERVICE_WORDS) + "|[(:：,，。!！?？/\\s]|$")
-# Candidates that are never brands.
-_NOT_BRANDS = frozenset(
-    {"全国", "厂家", "总部", "官方", "品牌", "本地", "附近", "各区", "家用", "商用", "专业", "正规", "中国", "国产", "进口",
-     "新款", "老式", "二手", "家电", "电器", "厨房", "厨卫", "卫浴", "智能", "变频", "燃气", "上门", "维修", "售后", "全市",
-     "本市", "市区", "城区", "各类", "各种", "所有", "其他", "进口品牌", "国际", "知名", "名牌", "大型", "小型", "AI"}
-)
-# Modifiers between a brand and its appliance: "海尔家用空调" is 海尔.
-_MODIFIERS = ("家用", "商用", "智能", "变频", "定频", "壁挂式", "嵌入式", "落地式", "立式", "柜式", "挂式", "滚筒", "波轮",
-              "全自动", "燃气", "电", "即热式", "储水式", "恒温", "中央", "多联机", "风管机", "双门", "对开门", "三门")
-_MODIFIER_AT_END = re.compile("(?:" + "|".join(sorted(_MODIFIERS, key=len, reverse=True)) + ")$")
-_MODIFIER_CHARS = max(map(len, _MODIFIERS))
 _BRAND_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.&·'\-]")
 _LATIN = re.compile(r"[A-Za-z]")
 _MIN_DISCOVERED = 2
@@ -80,7 +61,20 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class _Context:
+    """The words around brands, from data/brand_context.csv (role: service, not_brand, modifier)."""
+
+    service_words: tuple[str, ...]  # end a brand candidate: what stands before them is not the brand
+    service_after: re.Pattern[str]  # a common-word brand (美的) counts only right before these
+    service_or_end_after: re.Pattern[str]  # after a discovered brand the end of a phrase counts too
+    not_brands: frozenset[str]  # candidates that are never brands (全国, 厂家, AI …)
+    modifier_at_end: re.Pattern[str]  # between brand and appliance: "海尔家用空调" is 海尔
+    modifier_chars: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Gazetteers:
+    context: _Context
     appliances: re.Pattern[str]
     cjk_brands: re.Pattern[str]  # aliases written in CJK only: looked for inside CJK runs
     other_brands: re.Pattern[str]  # aliases with Latin letters (Haier, A.O.史密斯): whole text
@@ -112,7 +106,23 @@ def gazetteers() -> _Gazetteers:
             brands[alias] = known
     cjk = [alias for alias in brands if _CJK_ONLY.fullmatch(alias)]
     other = [alias for alias in brands if not _CJK_ONLY.fullmatch(alias)]
-    return _Gazetteers(_longest_first(appliances), _longest_first(cjk), _longest_first(other), appliances, brands)
+    return _Gazetteers(_context(), _longest_first(appliances), _longest_first(cjk), _longest_first(other), appliances, brands)
+
+
+def _context() -> _Context:
+    words: dict[str, list[str]] = {"service": [], "not_brand": [], "modifier": []}
+    for row in _data("brand_context.csv"):
+        words[row["role"]].append(row["word"])
+    service = "|".join(map(re.escape, words["service"]))
+    modifiers = sorted(words["modifier"], key=len, reverse=True)
+    return _Context(
+        service_words=tuple(words["service"]),
+        service_after=re.compile(service),
+        service_or_end_after=re.compile(service + "|[(:：,，。!！?？/\\s]|$"),
+        not_brands=frozenset(words["not_brand"]),
+        modifier_at_end=re.compile("(?:" + "|".join(map(re.escape, modifiers)) + ")$"),
+        modifier_chars=max(map(len, modifiers)),
+    )
 
 
 def _terms_in_run(run: str) -> tuple[tuple[int, int, bool, str], ...]:
@@ -177,7 +187,7 @@ def _known_brand_mentions(text: str, cjk_hits: list[tuple[int, int, str]], appli
         if start < taken_until or not _latin_bounded(text, start, end):
             continue  # inside "AO史密斯", 史密斯 is not a second brand
         known = g.brand_names[alias]
-        if known.needs_context and not (_at_appliance(text, end, appliance_starts) or _SERVICE_WORD_AFTER.match(text, end)):
+        if known.needs_context and not (_at_appliance(text, end, appliance_starts) or g.context.service_after.match(text, end)):
             continue  # 真美的东西: 美的 only as a brand right before an appliance or a service word
         found.append(Mention(start, end, known.canonical, alias))
         taken_until = end
@@ -187,28 +197,27 @@ def _known_brand_mentions(text: str, cjk_hits: list[tuple[int, int, str]], appli
 def _at_appliance(text: str, end: int, appliance_starts: set[int]) -> bool:
     if end in appliance_starts:
         return True
-    for modifier in _MODIFIERS:
-        if text.startswith(modifier, end) and end + len(modifier) in appliance_starts:
-            return True
-    return False
+    context = gazetteers().context
+    return any(end + length in appliance_starts and context.modifier_at_end.match(text, end, end + length) for length in range(1, context.modifier_chars + 1))
 
 
 def _candidate(text: str, appliance_start: int, region_ends: set[int]) -> tuple[int, int] | None:
     """The span just before an appliance name that could be a brand, trimmed of non-brand words."""
+    context = gazetteers().context
     end = appliance_start
-    modifier = _MODIFIER_AT_END.search(text, max(0, end - _MODIFIER_CHARS), end)
+    modifier = context.modifier_at_end.search(text, max(0, end - context.modifier_chars), end)
     if modifier and modifier.start() > 0:
         end = modifier.start()
     start = end
     while start > 0 and end - start < _MAX_BRAND_CHARS and start not in region_ends and _BRAND_CHAR.match(text[start - 1]):
         start -= 1
     candidate = text[start:end]
-    cut = max((candidate.rfind(word) + len(word) for word in _SERVICE_WORDS if word in candidate), default=0)
+    cut = max((candidate.rfind(word) + len(word) for word in context.service_words if word in candidate), default=0)
     start += cut
     start = _skip_leading_region_names(text, start, end)
     while start < end and (text[start].isdigit() or text[start] in ".-·'"):
         start += 1
-    if end - start < 2 or text[start:end] in _NOT_BRANDS:
+    if end - start < 2 or text[start:end] in context.not_brands:
         return None
     return start, end
 
@@ -267,7 +276,7 @@ def _discovered_mentions(text: str, names: set[str], appliance_starts: set[int],
         start, end, name = match.start(), match.end(), match.group()
         if taken.overlaps(start, end):
             continue
-        if _at_appliance(text, end, appliance_starts) or _SERVICE_OR_END_AFTER.match(text, end):
+        if _at_appliance(text, end, appliance_starts) or gazetteers().context.service_or_end_after.match(text, end):
             found.append(Mention(start, end, name, name))
     return found
 
