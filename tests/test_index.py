@@ -168,7 +168,7 @@ def _pages(db: Path) -> int:
 
 
 def test_a_killed_build_keeps_every_committed_batch_and_a_rerun_finishes(tmp_path) -> None:
-    source = corpus.write_jsonl(tmp_path / "corpus.jsonl", 6000)
+    source = corpus.write_jsonl(tmp_path / "corpus.jsonl", 20_000)
     db = tmp_path / "index.sqlite"
     batch = 200
     process = _build_process(db, source, batch)
@@ -181,18 +181,18 @@ def test_a_killed_build_keeps_every_committed_batch_and_a_rerun_finishes(tmp_pat
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         committed = connection.execute("SELECT count(*) FROM pages").fetchone()[0]
         orphans = connection.execute("SELECT count(*) FROM links WHERE page_id NOT IN (SELECT id FROM pages)").fetchone()[0]
-    assert 0 < committed < 6000, "killed mid-build"
+    assert 0 < committed < 20_000, "killed mid-build"
     assert committed % batch == 0, "only whole batches are committed"
     assert orphans == 0
     rerun = _build_process(db, source, batch)
     assert rerun.wait(timeout=120) == 0, rerun.stderr.read().decode() if rerun.stderr else ""
     with Index(db, readonly=True) as index:
-        assert index.stats()["pages"] == 6000
+        assert index.stats()["pages"] == 20_000
         assert index.db.execute("SELECT count(*) FROM (SELECT sha256 FROM pages GROUP BY sha256 HAVING count(*) > 1)").fetchone()[0] == 0
 
 
 def test_readers_query_while_a_build_writes(tmp_path) -> None:
-    source = corpus.write_jsonl(tmp_path / "corpus.jsonl", 6000)
+    source = corpus.write_jsonl(tmp_path / "corpus.jsonl", 20_000)
     db = tmp_path / "index.sqlite"
     with Index(db):
         pass  # created, so readers can open it at once
