@@ -27,6 +27,8 @@ _FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3,
 # "淮安市市辖区": NBS's grouping of a prefecture's districts, statistical code xxxx01 (cpca's too).
 _CITY_DISTRICTS = "市辖区"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PLACE_BEFORE = re.compile(r"(?:位于|地处|坐落于|来自|地址|总部在|设在|在|到|去|赴|至)$")
+_PLACE_AFTER = re.compile(r"地区|市区|一带|周边|本地|当地|全市|各区")
 _ROAD_AFTER = re.compile(r"(?:[东西南北中]?路|大道|大街|街)")
 _TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:街道办事处|街道|镇镇|镇|乡(?!镇))")
 _GENERIC_TOWNS = frozenset({"乡镇", "城镇", "村镇", "小镇", "重镇", "城乡", "市镇", "各乡", "全乡", "全镇", "本镇", "该镇", "乡乡", "镇乡"})
@@ -145,6 +147,8 @@ def _standalone_ok(index: NameIndex, text: str, start: int, end: int, sense: Nam
         return False  # 中山路, 北京东路: a street named after the place
     if sense.form == "short":
         return True
+    if _PLACE_BEFORE.search(text, max(0, start - 4), start) or _PLACE_AFTER.match(text, end):
+        return True  # 位于深圳, 深圳地区: the words around say it is a place
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     return not (before and _CJK.match(before)) or not (after and _CJK.match(after))
