@@ -20,7 +20,7 @@ import ahocorasick
 
 from extractors.divisions import Division, DivisionTable, cpca_resource, division_table
 
-Form = Literal["full", "short", "stem", "former", "alias", "nonadmin", "marker"]
+Form = Literal["full", "short", "stem", "district_stem", "former", "alias", "nonadmin", "marker"]
 
 _PROVINCE_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
 _CITY_SUFFIX = re.compile(r"(?:市|地区|盟)$")
@@ -92,6 +92,8 @@ def _forms(unit: Division, nations: list[str]) -> list[tuple[str, Form]]:
         stem, _ = _autonomous_forms(name, name[-3:], nations)
         if len(stem) >= 2:
             forms.append((stem + name[-1], "stem"))  # 恭城瑶族自治县 -> 恭城县
+    elif name.endswith("区") and len(name) >= 4:
+        forms.append((name[:-1], "district_stem"))  # 通辽市科尔沁 -> 科尔沁区, only right after its city
     return forms
 
 

@@ -23,7 +23,7 @@ from extractors.region_names import NameIndex, NameSense, name_index
 from schemas import Region
 from schemas.page_record import RegionLevel
 
-_FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3, "stem": 2, "marker": 0}
+_FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3, "stem": 2, "district_stem": 1, "marker": 0}
 # "淮安市市辖区": NBS's grouping of a prefecture's districts, statistical code xxxx01 (cpca's too).
 _CITY_DISTRICTS = "市辖区"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -139,6 +139,8 @@ _cached_pieces = lru_cache(maxsize=100_000)(_pieces)
 
 def _standalone_ok(index: NameIndex, text: str, start: int, end: int, sense: NameSense) -> bool:
     """A lone name that is also part of ordinary words must be set apart to count."""
+    if sense.form == "district_stem":
+        return False  # "科尔沁" is 科尔沁区 only right after 通辽市
     if sense.form in ("full", "former") and end - start > 2:
         return True
     if any(text.startswith(phrase, start) for phrase in index.stopwords):
