@@ -10,7 +10,8 @@ import argparse
 import json
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from hotlines import __version__
 from hotlines.errors import InputError
@@ -223,59 +224,62 @@ def _counted(records: Iterable[PageRecord], progress: Progress) -> Iterator[Page
         yield record
 
 
-def _open_index(args: argparse.Namespace) -> Index:
-    return Index(args.db, readonly=True)
+def _query(args: argparse.Namespace, ask: Callable[[Index], Any], render: Callable[[Any], Iterable[str]]) -> int:
+    """Open the index read-only, ask, and print JSON or text lines (page-derived text escaped)."""
+    with Index(args.db, readonly=True) as index:
+        result = ask(index)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for line in render(result):
+            print(terminal_safe(line))
+    return EXIT_OK
 
 
 def _run_index_brands(args: argparse.Namespace) -> int:
-    with _open_index(args) as index:
-        result = index.brands_for_phone(args.number)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(f"{result['number']} ({result['kind']}): on {result.get('pages', 0)} page(s), claims {len(result['brands'])} brand(s)")
-    for row in result["brands"]:
-        print(_safe(
-            f"  {row['brand']}{'' if row['known'] else ' (discovered)'}{' [official]' if row['official'] else ''}: "
-            f"{row['pages']} page(s), {', '.join(row['appliances']) or '-'}, {row['first_seen']} .. {row['last_seen']}; "
-            f"e.g. {', '.join(row['examples'])}"
-        ))
-    return EXIT_OK
+    return _query(args, lambda index: index.brands_for_phone(args.number), _render_brands)
 
 
 def _run_index_phones(args: argparse.Namespace) -> int:
-    with _open_index(args) as index:
-        result = index.phones_for_brand(args.brand)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(_safe(f"{result['brand']}: {len(result['phones'])} number(s)" + ("" if result["has_official_numbers"] else " (no official numbers loaded)")))
-    for row in result["phones"]:
-        mark = " [official]" if row["official"] else (" [NOT OFFICIAL]" if row["flagged"] else "")
-        print(_safe(
-            f"  {row['number']} ({row['kind']}){mark}: {row['pages']} page(s), also claims {row['brands'] - 1} other brand(s), "
-            f"{row['first_seen']} .. {row['last_seen']}; e.g. {', '.join(row['examples'])}"
-        ))
-    return EXIT_OK
+    return _query(args, lambda index: index.phones_for_brand(args.brand), _render_phones)
 
 
 def _run_index_suspicious(args: argparse.Namespace) -> int:
-    with _open_index(args) as index:
-        rows = index.suspicious(args.min_brands, args.limit)
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(f"{len(rows)} number(s) tied to at least {args.min_brands} brands")
+    return _query(args, lambda index: index.suspicious(args.min_brands, args.limit), lambda rows: _render_suspicious(rows, args.min_brands))
+
+
+def _render_brands(result: dict[str, Any]) -> Iterator[str]:
+    yield f"{result['number']} ({result['kind']}): on {result.get('pages', 0)} page(s), claims {len(result['brands'])} brand(s)"
+    for row in result["brands"]:
+        yield (
+            f"  {row['brand']}{'' if row['known'] else ' (discovered)'}{' [official]' if row['official'] else ''}: "
+            f"{row['pages']} page(s), {', '.join(row['appliances']) or '-'}, {row['first_seen']} .. {row['last_seen']}; "
+            f"e.g. {', '.join(row['examples'])}"
+        )
+
+
+def _render_phones(result: dict[str, Any]) -> Iterator[str]:
+    loaded = "" if result["has_official_numbers"] else " (no official numbers loaded)"
+    yield f"{result['brand']}: {len(result['phones'])} number(s){loaded}"
+    for row in result["phones"]:
+        mark = " [official]" if row["official"] else (" [NOT OFFICIAL]" if row["flagged"] else "")
+        yield (
+            f"  {row['number']} ({row['kind']}){mark}: {row['pages']} page(s), also claims {row['brands'] - 1} other brand(s), "
+            f"{row['first_seen']} .. {row['last_seen']}; e.g. {', '.join(row['examples'])}"
+        )
+
+
+def _render_suspicious(rows: list[dict[str, Any]], min_brands: int) -> Iterator[str]:
+    yield f"{len(rows)} number(s) tied to at least {min_brands} brands"
     for row in rows:
         official = f" (official for {', '.join(row['official_for'])})" if row["official_for"] else ""
-        print(_safe(f"{row['number']} ({row['kind']}): {row['brands']} brands on {row['pages']} page(s){official}"))
+        yield f"{row['number']} ({row['kind']}): {row['brands']} brands on {row['pages']} page(s){official}"
         for e in row["evidence"]:
-            print(_safe(f"    {e['brand']}{'' if e['known'] else ' (discovered)'}: {e['pages']} page(s), e.g. {e['example']}"))
-    return EXIT_OK
+            yield f"    {e['brand']}{'' if e['known'] else ' (discovered)'}: {e['pages']} page(s), e.g. {e['example']}"
 
 
 def _run_index_export(args: argparse.Namespace) -> int:
-    with _open_index(args) as index, LineSink(args.output) as out:
+    with Index(args.db, readonly=True) as index, LineSink(args.output) as out:
         count = index.export(out.handle, args.format)
     print(f"hotlines: exported {count} link(s)", file=sys.stderr)
     return EXIT_OK
@@ -286,10 +290,6 @@ def _run_index_official(args: argparse.Namespace) -> int:
         count = index.load_official(read_official_csv(args.csv))
     print(f"hotlines: {count} official number(s) loaded", file=sys.stderr)
     return EXIT_OK
-
-
-def _safe(line: str) -> str:
-    return terminal_safe(line)
 
 
 def _suffix(ref: InputRef) -> str:
