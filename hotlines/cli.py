@@ -20,7 +20,7 @@ from hotlines.output import LineSink
 from hotlines.pipeline import extract_bytes, warm_up
 from hotlines.progress import Progress
 from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
-from hotlines.records import iter_records
+from hotlines.records import RECORD_SUFFIXES, iter_records
 from hotlines.validate import UnreadableInput, check_document, iter_documents, open_input
 from hotlines.render import table_header, table_rows, terminal_safe
 from schemas import PageRecord
@@ -130,6 +130,8 @@ def _run_extract(args: argparse.Namespace) -> int:
             try:
                 if isinstance(item, InputError):
                     raise item
+                if item.path is not None and item.path.suffix.lower() in RECORD_SUFFIXES:
+                    raise InputError(item.name, "a file of records, not a page (use `hotlines validate` or `hotlines index build`)")
                 record = extract_bytes(
                     item.name,
                     load_bytes(item, args.max_bytes),

@@ -139,3 +139,10 @@ def test_progress_bar_draws_only_on_a_terminal_and_clears_itself() -> None:
     assert "40/40" in drawn and drawn.endswith("\r")
     assert not Progress(40, stream=io.StringIO()).active
     assert not Progress(3, stream=_Terminal()).active  # type: ignore[arg-type]
+
+
+def test_extract_refuses_record_files_with_a_pointer(tmp_path, capsys) -> None:
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"schema_version": "1.0"}\n', encoding="utf-8")
+    assert main(["extract", str(records)]) == 1
+    assert "a file of records, not a page" in capsys.readouterr().err

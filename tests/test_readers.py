@@ -91,3 +91,9 @@ def test_directories_are_walked_in_order_and_non_pages_skipped(tmp_path) -> None
     assert names == [str(tmp_path / "1.txt"), str(tmp_path / "b" / "2.html"), str(tmp_path / "missing.txt")]
     assert isinstance(refs[0], InputRef) and isinstance(refs[2], InputError)
     assert skipped == [str(tmp_path / "image.png")]
+
+
+def test_a_charset_declaration_that_lies_is_overruled() -> None:
+    html = f'<html><head><meta charset="utf-8"></head><body><p>{PAGE}</p></body></html>'
+    page = read_page("lying.html", html.encode("gbk"), ".html")
+    assert page.encoding == "gb18030" and "400-699-9999" in page.text
