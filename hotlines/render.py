@@ -79,7 +79,7 @@ def table_rows(record: PageRecord) -> list[str]:
     if record.regions:
         distinct = {(r.adcode, r.county, r.town) for r in record.regions}
         provinces = {r.province for r in record.regions}
-        rows.append(f"  regions: {len(record.regions)} mentions, {len(distinct)} distinct places in {len(provinces)} provinces")
+        rows.append(f"  regions: {len(record.regions)} mentions, {len(distinct)} distinct place(s) in {len(provinces)} province(s)")
     for warning in record.warnings:
         rows.append("  ! " + terminal_safe(f"{warning.code}: {warning.message}"))
     return rows
