@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 
 from extractors import extract_phones, extract_regions, normalize
-from extractors.brands import appliance_mentions, extract_brands_and_appliances, gazetteers
+from extractors.brands import extract_brands_and_appliances
 from extractors.links import extract_links
 from hotlines.readers import Page, read_page
 from schemas import Brand, PageRecord, Source
@@ -62,10 +62,9 @@ def extract_bytes(name: str, data: bytes, *, suffix: str = "", include_text: boo
 def _title_keys(title: str, brands: list[Brand]) -> tuple[set[str], set[str], set[str]]:
     """What the title asserts, for links: the page's brands named in it, appliances, numbers."""
     doc = normalize(title)
-    names = {brand.canonical or brand.name: brand.raw for brand in brands}
-    in_title = {key for key, raw in names.items() if any(form in title for form in raw)}
-    known = gazetteers().brand_names
-    in_title |= {known[alias].canonical for alias in known if alias in doc.text and not known[alias].needs_context}
-    appliances = {m.key for m in appliance_mentions(doc)}
+    found = extract_brands_and_appliances(doc)
+    in_title = {brand.canonical for brand in found.brands if brand.known and brand.canonical}
+    in_title |= {brand.canonical or brand.name for brand in brands if any(form in title for form in brand.raw)}
+    appliances = {appliance.category for appliance in found.appliances}
     numbers = {p.number for p in extract_phones(doc) if p.kind != "short_code"}
     return in_title, appliances, numbers

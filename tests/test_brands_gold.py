@@ -99,3 +99,9 @@ def test_two_unknown_brands_on_one_page_are_both_found() -> None:
 
 def test_a_brand_seen_once_before_an_appliance_is_not_enough_when_unknown() -> None:
     assert _brands("今天买了小白热水器") == []
+
+
+def test_the_title_is_one_more_line_read_by_the_same_brand_rules() -> None:
+    page = "<title>LGBT 美的空调售后电话400-699-9999</title><p>美的空调维修400-699-9999</p>".encode()
+    record = extract_bytes("t.html", page, suffix=".html")
+    assert [(lk.brand, lk.appliance, lk.phone, lk.lines) for lk in record.links] == [("美的", "air_conditioner", "+864006999999", 2)]
