@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from hotlines.errors import InputError
 from hotlines.pipeline import extract_bytes
 from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
-from schemas import SCHEMA_VERSION, PageRecord
+from schemas import READABLE_VERSIONS, PageRecord
 
 RECORD_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 
@@ -84,6 +84,6 @@ def _validation_message(error: ValidationError, line: bytes) -> str:
     if first["type"] == "json_invalid":
         return f"not valid JSON ({first['msg']})"
     if any(e["loc"] == ("schema_version",) for e in error.errors()) and b'"schema_version"' in line:
-        return f"record from another schema version (this hotlines reads {SCHEMA_VERSION})"
+        return f"record from another schema version (this hotlines reads {', '.join(READABLE_VERSIONS)})"
     location = ".".join(str(part) for part in first["loc"])
     return f"not a valid record: {location}: {first['msg']} ({error.error_count()} problem(s))"

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from extractors.brands import gazetteers
 from extractors.divisions import division_table
 from extractors.phones import kind_of_number
-from schemas import SCHEMA_VERSION, Appliance, Brand, PageRecord
+from schemas import READABLE_VERSIONS, Appliance, Brand, PageRecord
 
 
 MAX_JSON_BYTES = 256 * 2**20  # a JSON document is parsed whole; JSONL streams at any size
@@ -72,8 +72,8 @@ def check_document(file: str, line: int, document: bytes | Any) -> list[Problem]
     if not isinstance(value, dict):
         return [Problem(file, line, "$", f"a record is a JSON object, not {type(value).__name__}")]
     version = value.get("schema_version")
-    if version != SCHEMA_VERSION:
-        return [Problem(file, line, "schema_version", f"unknown schema version {version!r} (this hotlines reads {SCHEMA_VERSION})")]
+    if version not in READABLE_VERSIONS:
+        return [Problem(file, line, "schema_version", f"unknown schema version {version!r} (this hotlines reads {', '.join(READABLE_VERSIONS)})")]
     try:
         record = PageRecord.model_validate(value)
     except ValidationError as error:

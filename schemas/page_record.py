@@ -12,7 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_VERSION: Literal["1.1"] = "1.1"
+READABLE_VERSIONS: tuple[str, ...] = ("1.0", "1.1")
+"""Versions this code reads: 1.1 only added optional fields, so a 1.0 record is a valid 1.1 record."""
 
 
 def _check_span(span: tuple[int, int]) -> tuple[int, int]:
@@ -25,7 +27,8 @@ def _check_span(span: tuple[int, int]) -> tuple[int, int]:
 Span = Annotated[tuple[int, int], AfterValidator(_check_span)]
 """Half-open character offsets [start, end) into the page's extracted text (`PageRecord.text`)."""
 
-PhoneKind = Literal["shared_cost_400", "toll_free_800", "mobile", "landline", "short_code"]
+PhoneKind = Literal["shared_cost_400", "toll_free_800", "mobile", "landline", "short_code", "foreign"]
+Disguise = Literal["chinese_numerals", "enclosed_digits", "spaced_digits", "odd_separators", "letters_for_digits", "split_by_markup"]
 ContentType = Literal["text/plain", "text/html"]
 RegionLevel = Literal["province", "city", "county", "town"]
 
@@ -62,11 +65,18 @@ class Phone(_Model):
         description="phonenumbers' is_valid_number; false for a well-formed landline whose "
         "subscriber digits fall outside the published plan.",
     )
+    country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166 country of the number ('CN'; 'US' for a foreign one). Since 1.1."
+    )
     region: str | None = Field(default=None, description="Geocoder location (Chinese), e.g. '北京市'.")
     carrier: str | None = Field(default=None, description="Mobile carrier (Chinese) where known.")
     count: int = Field(ge=1)
     spans: list[Span] = Field(min_length=1)
     raw: list[str] = Field(min_length=1, description="Distinct surface forms as written.")
+    obfuscated: bool = Field(
+        default=False, description="Some mention hides its digits (Chinese numerals, spaced digits …): a signal in itself. Since 1.1."
+    )
+    disguises: list[Disguise] = Field(default_factory=list, description="The ways the mentions hid their digits. Since 1.1.")
 
 
 class Region(_Model):
@@ -88,6 +98,11 @@ class Region(_Model):
     )
     lon: float | None = None
     lat: float | None = None
+    guessed: bool = Field(
+        default=False,
+        description="The bare name fits several units and nothing on the page decides: the most prominent "
+        "unit was taken. Since 1.1.",
+    )
 
 
 class Brand(_Model):
@@ -131,7 +146,7 @@ class PageWarning(_Model):
 class PageRecord(_Model):
     """Everything extracted from one page."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     source: Source
     phones: list[Phone] = Field(default_factory=list)
     brands: list[Brand] = Field(default_factory=list)

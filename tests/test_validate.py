@@ -61,7 +61,7 @@ def test_numbers_must_parse_and_short_codes_stay_unlinked() -> None:
 
 def test_schema_version_and_shape_errors_name_the_field() -> None:
     record = _record()
-    assert _problems({**record, "schema_version": "2.0"}) == ["schema_version: unknown schema version '2.0' (this hotlines reads 1.0)"]
+    assert _problems({**record, "schema_version": "2.0"}) == ["schema_version: unknown schema version '2.0' (this hotlines reads 1.0, 1.1)"]
     broken = {**record, "phones": [{**record["phones"][0], "count": 0}]}
     assert any(p.startswith("phones[0].count: ") for p in _problems(broken))
 
@@ -75,7 +75,7 @@ def test_cli_lines_summary_and_exit_codes(tmp_path, capsys) -> None:
     assert main(["validate", str(valid)]) == 0
     assert main(["validate", str(valid), str(invalid)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"{invalid}:2: schema_version: unknown schema version '9' (this hotlines reads 1.0)", f"{invalid}:3: $: not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"]
+    assert out == [f"{invalid}:2: schema_version: unknown schema version '9' (this hotlines reads 1.0, 1.1)", f"{invalid}:3: $: not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"]
     assert main(["validate", str(invalid), str(tmp_path / "missing.jsonl")]) == 2
     assert "missing.jsonl: cannot read" in capsys.readouterr().err
     assert main(["validate", "--format", "json", str(invalid)]) == 1
