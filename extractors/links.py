@@ -3,7 +3,8 @@
 A fake hotline page says "<brand><appliance> 24小时售后: <number>" line after line; the claim
 is the co-occurrence within one line (a heading, a paragraph of HTML, or the title). Each
 (brand, appliance, number) triple is counted once per line that asserts it. Short codes of
-public services (12315, 110 …) belong to no brand and are never linked.
+public services (12315, 110 …) belong to no brand and are never linked, and neither are numbers
+that are not valid (a landline cut short by a digit).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def extract_links(
     line_starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
     brand_lines = _by_line(line_starts, [(b.canonical or b.name, b.spans) for b in brands])
     appliance_lines = _by_line(line_starts, [(a.category, a.spans) for a in appliances])
-    phone_lines = _by_line(line_starts, [(p.number, p.spans) for p in phones if p.kind != "short_code"])
+    phone_lines = _by_line(line_starts, [(p.number, p.spans) for p in phones if p.kind != "short_code" and p.valid])
     lines = [(brand_lines.get(i, set()), appliance_lines.get(i, set()), phone_lines[i]) for i in phone_lines]
     if title_keys is not None:
         lines.append(title_keys)

@@ -18,22 +18,35 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
 from extractors.normalize import NormalizedText, normalize
+from extractors.phone_disguises import BREAK, disguised_views
 from schemas import Phone, PhoneKind
 
 # A run: optional "+", optional "(0755)" area code, then digits joined by at most one short
-# separator (spaces, or a dash with optional spaces). Possessive so a run is never shortened.
-# A run starts with "+", "(0755)" or a digit. Opening with a plain character class lets the
-# regex engine skip to candidates at C speed (three times faster than an optional prefix).
+# separator (spaces, a dash with optional spaces, or one line break: "<br>" cuts numbers in
+# two). Possessive so a run is never shortened. A run starts with "+", "(0755)" or a digit.
+# Opening with a plain character class lets the regex engine skip to candidates at C speed
+# (three times faster than an optional prefix).
 _RUN = re.compile(
     r"[+(\d]"
-    r"(?:(?<=\+)[ \t]?\d"  # +86 …
-    r"|(?<=\()[ \t]?0\d{2,3}[ \t]?\)[ \t-]?\d"  # (0755) …
+    r"(?:(?<=\+)[ \t]?\d{1,3}[ \t]?\([ \t]?\d{1,4}[ \t]?\)[ \t-]?\d"  # +1 (866) …, +86 (755) …
+    r"|(?<=\+)[ \t]?\d"  # +86 …
+    r"|(?<=\()[ \t]?(?:0\d{2,3}|[2-9]\d\d)[ \t]?\)[ \t-]?\d"  # (0755) …, (212) … (North America)
     r"|(?<=\d))"
-    r"(?:(?:[ \t\u00a0]{1,2}|[ \t]?-{1,2}[ \t]?)?\d)*+"
+    r"(?:(?:[ \t\u00a0]{1,2}|[ \t]?-{1,2}[ \t]?|[ \t]*\n[ \t]*)?\d)*+"
 )
 _GROUP = re.compile(r"\d+")
 _EXTENSION = re.compile(r"[ \t]?(?:转|分机|ext\.?|EXT\.?|x|X|#)[ \t]?(\d{1,6})(?!\d)")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Masked digits ("400-889-XXXX", "138****5678") make what is left of a number no number.
+_MASK_AFTER = re.compile(r"[ \t]?-?[ \t]?(?:[*×xX]{2,}|[*×])")
+_MASK_BEFORE = re.compile(r"(?:[*×xX]{2,}|[*×])[ \t]?-?[ \t]?$")
+# After an area-coded landline, more local numbers that share its area code:
+# "0577-61234567、61234568", "0757-21234567/87654321", "0769-21234567/8899" (last digits replaced).
+_SHARED_AREA_NEXT = re.compile(r"([ \t]*(?:[、/,，;；]|或|及|和)[ \t]*|[ \t]+)(\d{1,8})(?!\d)")
+_AREA_CODE = re.compile(r"\(?[ \t]?(0\d{2,3})[ \t]?\)?[ \t]?-?[ \t]?(\d{7,8})$")
+_NANP_SHAPES = ((3, 3, 4),)
 _URL_CHARS = frozenset("/@_=&?#%")
 
 # A number followed by one of these is a quantity: "3000元", "40018659份".
@@ -41,8 +54,9 @@ _URL_CHARS = frozenset("/@_=&?#%")
 _UNIT_AFTER = re.compile(r"元|块|角|万|亿|份|个|件|次|人(?!工)|名|位|台(?!湾)|套|条|张|年|月|日|岁|克|斤|吨|米|平米|平方|%|‰|倍|股|笔")
 # Identifiers that are digit runs but never phone numbers, when named just before the run.
 _NOT_A_PHONE_BEFORE = re.compile(
-    r"(订单|单号|编号|账号|帐号|卡号|身份证|信用代码|邮编|邮政编码|工号|qq|QQ|ICP|备案|批准文号|注册号|"
-    r"发票|流水号|运单|快递单|券号|验证码|密码|No\.?|NO\.?)[^\d\n]{0,4}$"
+    r"(订单|单号|编号|账号|帐号|卡号|身份证|信用代码|邮编|邮政编码|工号|qq|QQ|Qq|ICP|备案|安备|批准文号|注册号|许可证|"
+    r"执照|证书|发票|税号|流水号|运单|快递单|券号|验证码|密码|型号|货号|批号|序列号|串号|条码|条形码|商品编码|"
+    r"合同号|保单号|会员号|SN|S/N|No\.?|NO\.?)[^\d\n]{0,4}$"
 )
 # Short codes (12315, 95588) are also ordinary numbers; they count only next to these words.
 _SHORT_CODE_CONTEXT = re.compile(
@@ -63,8 +77,10 @@ _KINDS: dict[int, PhoneKind] = {
 }
 
 
-def kind_of_number(parsed: phonenumbers.PhoneNumber) -> PhoneKind | None:
-    """Our `kind` for a valid number, from phonenumbers' type (None for types we do not keep)."""
+def kind_of_number(parsed: phonenumbers.PhoneNumber, home: str = "CN") -> PhoneKind | None:
+    """Our `kind` for a valid number: `foreign` outside `home`, else from phonenumbers' type."""
+    if parsed.country_code != phonenumbers.country_code_for_region(home):
+        return "foreign"
     return _KINDS.get(phonenumbers.number_type(parsed))
 
 
@@ -78,6 +94,7 @@ class _Number:
     valid: bool
     region: str | None
     carrier: str | None
+    country: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +105,19 @@ class PhoneMention:
     end: int
     number: _Number
     extension: str | None
+    disguises: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
-def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Number | None:
-    """Judge a whole digit string; cached because pages repeat one number a dozen times."""
+def _classify(digits: str, plus: bool, area_marked: bool, region: str, home: str | None = None) -> _Number | None:
+    """Judge a whole digit string; cached because pages repeat one number a dozen times.
+
+    `region` is where a number without "+" is read as dialled; `home` (default: `region`) is
+    the country whose numbers are not `foreign`.
+    """
+    home = home or region
     if not plus and 3 <= len(digits) <= 6:
-        return _classify_short(digits, region)
+        return _classify_short(digits, region) if region == home else None
     if not 7 <= len(digits) <= 17:
         return None
     try:
@@ -103,7 +126,7 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Numbe
         return None
     valid = phonenumbers.is_valid_number(parsed)
     if valid:
-        kind = kind_of_number(parsed)
+        kind = kind_of_number(parsed, home)
     elif area_marked and _is_plausible_cn_landline(parsed):
         # "(0351)89082910": the area code is explicit but the subscriber digits are outside
         # the published plan; analysts still want it, flagged as not valid.
@@ -114,6 +137,16 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Numbe
         return None
     if kind == "landline" and region == "CN" and not plus and not digits.startswith("0"):
         return None  # written in China, a landline with its area code starts with the trunk 0
+    if kind == "foreign":
+        return _Number(
+            number=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+            display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+            kind=kind,
+            valid=True,
+            region=_geocoder().country_name_for_number(parsed, "zh") or None,
+            carrier=None,
+            country=phonenumbers.region_code_for_number(parsed),
+        )
     geographic = kind in ("landline", "mobile")  # 400/800 numbers are national: no place
     location = (_geocoder().description_for_valid_number(parsed, "zh") or None) if geographic else None
     return _Number(
@@ -123,6 +156,7 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str) -> _Numbe
         valid=valid,
         region=location,
         carrier=(_carrier().name_for_valid_number(parsed, "zh") or None) if kind == "mobile" else None,
+        country=phonenumbers.region_code_for_number(parsed) or home,
     )
 
 
@@ -159,7 +193,7 @@ def _classify_short(digits: str, region: str) -> _Number | None:
         return None
     if not shortnumberinfo.is_valid_short_number_for_region(parsed, region):
         return None
-    return _Number(digits, digits, "short_code", True, None, None)
+    return _Number(digits, digits, "short_code", True, None, None, region)
 
 
 def _boundaries_ok(text: str, start: int, end: int) -> bool:
@@ -180,7 +214,7 @@ def _boundaries_ok(text: str, start: int, end: int) -> bool:
         return False
     if after == "." and end + 1 < len(text) and text[end + 1].isdigit():
         return False
-    if _UNIT_AFTER.match(text, end):
+    if _UNIT_AFTER.match(text, end) or _MASK_AFTER.match(text, end) or _MASK_BEFORE.search(text, max(0, start - 6), start):
         return False
     return not _NOT_A_PHONE_BEFORE.search(text, max(0, start - 12), start)
 
@@ -219,6 +253,12 @@ def _resolve_run(
     groups = list(_GROUP.finditer(text, match.start(), match.end()))
     if len(groups) > _MAX_NUMBER_GROUPS or match.end() - match.start() > 3 * _MAX_NUMBER_DIGITS:
         return _split_on_spaces(text, match.start(), groups, plus, region)
+    if "\n" in text[match.start() : match.end()]:
+        # Across a line break, pieces are joined only when they make no numbers on their own.
+        split = _split_on_spaces(text, match.start(), groups, plus, region)
+        covered = sum(len(digit) for start, end, _, _ in split for digit in _GROUP.findall(text, start, end))
+        if covered == sum(len(g.group()) for g in groups):
+            return split
     whole = _segment(text, groups, plus, region)
     if whole is not None:
         return [(match.start(), match.end(), whole, None)]
@@ -258,6 +298,8 @@ def _split_on_spaces(
             covered += digits[i]
             if covered > _MAX_NUMBER_DIGITS:
                 break
+            if covered <= 6 and (i < j - 1 or len(tokens[i]) > 1):
+                continue  # several groups of six digits or fewer: never a number (see `_segment`)
             number = _segment(text, [g for token in tokens[i:j] for g in token], plus and i == 0, region)
             if number is not None:
                 candidate = (score[i][0] + covered, score[i][1] - 1)
@@ -285,13 +327,33 @@ def _segment(text: str, groups: list[re.Match[str]], plus: bool, region: str) ->
     area_marked = (first.start() > 0 and text[first.start() - 1] == "(") or (
         not plus and len(groups) > 1 and first.group().startswith("0") and 3 <= len(first.group()) <= 4
     )
-    return _classify(digits, plus, area_marked, region)
+    shape = tuple(len(g.group()) for g in groups)
+    if not plus and len(shape) == 4 and first.group() == "1" and shape[1:] in _NANP_SHAPES:
+        return _classify(digits, True, False, region, region)  # "1-800-726-7864": +1 written as 1
+    number = _classify(digits, plus, area_marked, region)
+    if number is None and not plus and shape in _NANP_SHAPES and region != "US" and _english_context(text, first.start(), groups[-1].end()):
+        return _classify(digits, False, False, "US", region)  # "(212) 555-0198" in English
+    return number
+
+
+def _english_context(text: str, start: int, end: int) -> bool:
+    """The line around a number reads as English: Latin words, and more Latin than CJK."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    window = text[max(line_start, start - 80) : min(len(text) if line_end < 0 else line_end, end + 80)]
+    words = _LATIN_WORD.findall(window)
+    return len(words) >= 2 and sum(map(len, words)) > len(_CJK.findall(window))
 
 
 def find_phone_mentions(doc: NormalizedText, region: str = "CN") -> list[PhoneMention]:
-    """Every phone-number occurrence in the page, in text order, spans into `doc.original`."""
+    """Every phone-number occurrence in the page, in text order, spans into `doc.original`.
+
+    Plain runs first; then runs written in disguise (`phone_disguises`), which replace the
+    plain mentions they overlap; then local numbers that share an area code with the number
+    before them ("0577-61234567、61234568").
+    """
     text = doc.text
-    mentions: list[PhoneMention] = []
+    found: list[tuple[int, int, _Number, str | None, frozenset[str]]] = []
     for match in _RUN.finditer(text):
         if match.end() - match.start() < 3:
             continue
@@ -300,12 +362,79 @@ def find_phone_mentions(doc: NormalizedText, region: str = "CN") -> list[PhoneMe
                 continue
             if number.kind == "short_code" and not _has_short_code_context(text, start, end):
                 continue
-            if extension is None and number.kind != "mobile" and number.kind != "short_code":
+            if extension is None and number.kind not in ("mobile", "short_code", "foreign"):
                 ext = _EXTENSION.match(text, end)
                 if ext:
                     extension, end = ext.group(1), ext.end()
-            mentions.append(PhoneMention(*doc.to_original(start, end), number, extension))
-    return mentions
+            found.append((start, end, number, extension, _plain_disguises(doc, start, end)))
+    disguised = _disguised_mentions(text, region)
+    if disguised:
+        taken = [(start, end) for start, end, *_ in disguised]
+        found = [m for m in found if not any(a < m[1] and m[0] < b for a, b in taken)] + disguised
+        found.sort(key=lambda m: m[0])
+    found += _shared_area_code_mentions(text, found, region)
+    found.sort(key=lambda m: m[0])
+    return [PhoneMention(*doc.to_original(start, end), number, extension, disguises) for start, end, number, extension, disguises in found]
+
+
+def _plain_disguises(doc: NormalizedText, start: int, end: int) -> frozenset[str]:
+    """Disguises a plain run can carry: full-width digits, "--" separators, a line break."""
+    span = doc.text[start:end]
+    found = set()
+    if "--" in span:
+        found.add("odd_separators")
+    if "\n" in span:
+        found.add("split_across_lines")
+    if not doc.is_identity or not doc.original.isascii():
+        a, b = doc.to_original(start, end)
+        if any(ch.isdigit() and not ch.isascii() for ch in doc.original[a:b]):
+            found.add("full_width_digits")
+    return frozenset(found)
+
+
+def _disguised_mentions(text: str, region: str) -> list[tuple[int, int, _Number, str | None, frozenset[str]]]:
+    found = []
+    for view in disguised_views(text):
+        for match in _RUN.finditer(view.text):
+            if match.end() - match.start() < 3:
+                continue
+            for start, end, number, extension in _resolve_run(view.text, match, region):
+                if number.kind == "short_code" or BREAK in view.text[start:end]:
+                    continue
+                a, b = view.to_text(start, end)
+                disguises = view.disguises(a, b)
+                if disguises and _boundaries_ok(text, a, b):
+                    found.append((a, b, number, extension, frozenset(disguises)))
+    return found
+
+
+def _shared_area_code_mentions(
+    text: str, found: list[tuple[int, int, _Number, str | None, frozenset[str]]], region: str
+) -> list[tuple[int, int, _Number, str | None, frozenset[str]]]:
+    """"0577-61234567、61234568": a bare local number after an area-coded one takes its area code."""
+    extra = []
+    for start, end, number, extension, _ in found:
+        if number.kind != "landline" or extension is not None:
+            continue
+        written = _AREA_CODE.search(text, start, end)
+        if written is None or written.start() != start:
+            continue
+        area, local = written.groups()
+        position = end
+        while (follow := _SHARED_AREA_NEXT.match(text, position)) is not None:
+            separator, digits = follow.groups()
+            if len(digits) == len(local):
+                candidate = local = digits
+            elif len(digits) < len(local) and separator.strip() in ("/", "、"):
+                candidate = local[: len(local) - len(digits)] + digits
+            else:
+                break
+            shared = _classify(area + candidate, False, True, region)
+            if shared is None or shared.kind != "landline" or not _boundaries_ok(text, follow.start(2), follow.end(2)):
+                break
+            extra.append((follow.start(2), follow.end(2), shared, None, frozenset()))
+            position = follow.end()
+    return extra
 
 
 def extract_phones(text: str | NormalizedText, region: str = "CN") -> list[Phone]:
@@ -330,6 +459,9 @@ def extract_phones(text: str | NormalizedText, region: str = "CN") -> list[Phone
                 count=len(mentions),
                 spans=[(m.start, m.end) for m in mentions],
                 raw=raw,
+                country=info.country,
+                obfuscated=any(m.disguises for m in mentions),
+                disguises=sorted(set().union(*(m.disguises for m in mentions))),
             )
         )
     return phones

@@ -129,6 +129,8 @@ def _check_phones(record: PageRecord, text: str | None) -> Iterator[tuple[str, s
             yield f"{path}.valid", f"{phone.number} is not a valid number, yet valid is true"
         if valid and phone.kind != (kind := kind_of_number(parsed)):
             yield f"{path}.kind", f"{phone.number} is {kind}, not {phone.kind}"
+        if phone.country is not None and phone.country != (country := phonenumbers.region_code_for_number(parsed)):
+            yield f"{path}.country", f"{phone.number} is a number of {country}, not {phone.country}"
         if not valid and phone.kind != "landline":
             yield f"{path}.kind", f"{phone.number} is not valid; only landlines may be kept so"
 
@@ -177,6 +179,7 @@ def _check_spanned(record: PageRecord, text: str | None) -> Iterator[tuple[str, 
 
 def _check_links(record: PageRecord) -> Iterator[tuple[str, str]]:
     numbers = {phone.number: phone.kind for phone in record.phones}
+    invalid = {phone.number for phone in record.phones if not phone.valid}
     brands = {brand.canonical or brand.name for brand in record.brands}
     categories = {appliance.category for appliance in record.appliances}
     for i, link in enumerate(record.links):
@@ -185,6 +188,8 @@ def _check_links(record: PageRecord) -> Iterator[tuple[str, str]]:
             yield f"{path}.phone", f"{link.phone} is not among the record's phones"
         elif numbers[link.phone] == "short_code":
             yield f"{path}.phone", f"{link.phone} is a short code, which is never linked to a brand"
+        elif link.phone in invalid:
+            yield f"{path}.phone", f"{link.phone} is not a valid number, which is never linked to a brand"
         if link.brand not in brands:
             yield f"{path}.brand", f"{link.brand} is not among the record's brands"
         if link.appliance is not None and link.appliance not in categories:

@@ -28,7 +28,9 @@ Span = Annotated[tuple[int, int], AfterValidator(_check_span)]
 """Half-open character offsets [start, end) into the page's extracted text (`PageRecord.text`)."""
 
 PhoneKind = Literal["shared_cost_400", "toll_free_800", "mobile", "landline", "short_code", "foreign"]
-Disguise = Literal["chinese_numerals", "enclosed_digits", "spaced_digits", "odd_separators", "letters_for_digits", "split_by_markup"]
+Disguise = Literal[
+    "chinese_numerals", "enclosed_digits", "spaced_digits", "odd_separators", "letters_for_digits", "full_width_digits", "split_across_lines"
+]
 ContentType = Literal["text/plain", "text/html"]
 RegionLevel = Literal["province", "city", "county", "town"]
 

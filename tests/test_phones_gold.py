@@ -76,3 +76,51 @@ def test_gold_files_are_well_formed() -> None:
         assert page.is_file(), page
         for phone in gold["phones"]:
             assert set(phone) <= {"number", "kind", "count", "spans", "raw", "extension"}, json.dumps(phone)
+
+
+DISGUISED = [case for case in CASES if "disguises" in case]
+
+
+def test_every_disguise_has_a_case() -> None:
+    import typing
+
+    from schemas import Disguise
+
+    covered = {d for case in DISGUISED for d in case["disguises"]}
+    assert covered == set(typing.get_args(Disguise))
+
+
+@pytest.mark.parametrize("case", DISGUISED, ids=[c["id"] for c in DISGUISED])
+def test_disguised_mentions_say_how_they_hid(case) -> None:
+    from extractors import extract_phones
+
+    phones = extract_phones(case["text"])
+    assert phones, case["id"]
+    for phone in phones:
+        assert phone.disguises == case["disguises"], case["id"]
+        assert phone.obfuscated is bool(case["disguises"])
+
+
+def test_plain_numbers_are_not_marked_obfuscated() -> None:
+    from extractors import extract_phones
+
+    plain = [case for case in CASES if "disguises" not in case and case["expected"] and not any("\uff10" <= ch <= "\uff19" for ch in case["text"])]
+    assert len(plain) > 40
+    flagged = [case["id"] for case in plain for p in extract_phones(case["text"]) if p.obfuscated and not case["id"].startswith("disguise")]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if any("valid" in p for p in c["expected"])], ids=lambda c: c["id"])
+def test_validity_matches_the_gold(case) -> None:
+    from extractors import extract_phones
+
+    got = {p.number: p.valid for p in extract_phones(case["text"])}
+    assert got == {p["number"]: p.get("valid", True) for p in case["expected"]}
+
+
+def test_foreign_numbers_carry_their_country() -> None:
+    from extractors import extract_phones
+
+    foreign = [p for case in CASES for p in extract_phones(case["text"]) if p.kind == "foreign"]
+    assert {p.country for p in foreign} == {"US", "HK"}
+    assert all(p.number.startswith(("+1", "+852")) for p in foreign)
