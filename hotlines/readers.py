@@ -1,8 +1,11 @@
 """From paths on the command line to decoded pages: files, directories, stdin.
 
 Each input becomes either a `Page` or an `InputError` naming it, so that one bad file never
-stops a batch. Directories are walked in a stable (sorted) order and yield only files whose
-suffix says they are pages; a file named explicitly is always read, its type sniffed.
+stops a batch. Directories are walked in a stable (sorted) order and yield the files whose
+suffix says they are pages, and any other file whose first bytes are HTML (crawl mirrors save
+pages as `index.php`, `show.asp` or with no suffix at all); a file named explicitly is always
+read. Whether a page is HTML is decided by its content, whatever its suffix: a `.txt` file
+that holds markup is read as HTML.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 STDIN = "-"
 
 _SNIFF = 4096
+# Never pages, whatever they hold: records (read by `index build`/`validate`) and archives.
+_NEVER_SNIFFED = frozenset({".json", ".jsonl", ".parquet", ".gz", ".zip", ".warc", ".arc", ".sqlite", ".db"})
 _BINARY_MAGIC = {
     b"\x89PNG": "a PNG image",
     b"GIF8": "a GIF image",
@@ -87,12 +92,22 @@ def _walk(root: Path, skipped: list[str] | None) -> Iterator[InputRef | InputErr
                 path = Path(folder, name)
                 if name.startswith("."):
                     continue
-                if path.suffix.lower() in PAGE_SUFFIXES:
+                if path.suffix.lower() in PAGE_SUFFIXES or _file_looks_like_html(path):
                     yield InputRef(str(path), path)
                 elif skipped is not None:
                     skipped.append(str(path))
     except OSError as error:
         yield InputError(str(error.filename or root), f"cannot list directory: {error.strerror}")
+
+
+def _file_looks_like_html(path: Path) -> bool:
+    if path.suffix.lower() in _NEVER_SNIFFED:
+        return False
+    try:
+        with path.open("rb") as handle:
+            return _looks_like_html(handle.read(_SNIFF))
+    except OSError:
+        return False
 
 
 def load_bytes(ref: InputRef, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -122,7 +137,7 @@ def read_page(name: str, data: bytes, suffix: str = "") -> Page:
     if not data:
         raise InputError(name, "empty file")
     _refuse_binary(name, data)
-    is_html = suffix.lower() in HTML_SUFFIXES or (suffix.lower() not in PAGE_SUFFIXES and _looks_like_html(data))
+    is_html = suffix.lower() in HTML_SUFFIXES or _looks_like_html(data)
     declared = declared_charset(data[:_SNIFF]) if is_html else None
     decoded = decode(data, name, declared)
     warnings = []
@@ -163,5 +178,5 @@ def _refuse_binary(name: str, data: bytes) -> None:
 
 
 def _looks_like_html(data: bytes) -> bool:
-    head = data[:_SNIFF].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head or b"<head" in head
+    head = data[:_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(tag in head for tag in (b"<body", b"<head", b"<html"))

@@ -97,3 +97,44 @@ def test_a_charset_declaration_that_lies_is_overruled() -> None:
     html = f'<html><head><meta charset="utf-8"></head><body><p>{PAGE}</p></body></html>'
     page = read_page("lying.html", html.encode("gbk"), ".html")
     assert page.encoding == "gb18030" and "400-699-9999" in page.text
+
+
+def test_html_is_detected_by_content_whatever_the_suffix() -> None:
+    html = f"<!DOCTYPE html><html><head><title>T</title></head><body><p>{PAGE}</p><script>var x=1</script></body></html>"
+    for suffix in (".txt", ".php", ""):
+        page = read_page(f"p{suffix}", html.encode(), suffix)
+        assert page.content_type == "text/html" and page.title == "T", suffix
+        assert "var x" not in page.text
+    bom = read_page("bom.txt", "\ufeff<html><body><p>正文</p></body></html>".encode("utf-8"), ".txt")
+    assert bom.content_type == "text/html" and bom.text == "正文"
+    assert read_page("plain.txt", "价格 < 100 元，质量 > 同类".encode(), ".txt").content_type == "text/plain"
+
+
+def test_a_directory_walk_reads_html_saved_under_any_name(tmp_path) -> None:
+    (tmp_path / "index.php").write_text("<html><body>海尔</body></html>", encoding="utf-8")
+    (tmp_path / "show").write_text("<!doctype html><p>海尔</p>", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# not a page", encoding="utf-8")
+    (tmp_path / "records.jsonl").write_text('{"html": "<html>"}\n', encoding="utf-8")
+    (tmp_path / "page.txt").write_text("海尔", encoding="utf-8")
+    skipped: list[str] = []
+    names = sorted(ref.name.rsplit("/", 1)[-1] for ref in iter_inputs([str(tmp_path)], skipped) if isinstance(ref, InputRef))
+    assert names == ["index.php", "page.txt", "show"]
+    assert sorted(s.rsplit("/", 1)[-1] for s in skipped) == ["notes.md", "records.jsonl"]
+
+
+def test_a_tel_link_writes_its_number_into_the_text_once() -> None:
+    text, _ = html_to_text(
+        '<p>热线：<a href="tel:400-830-0315">点击拨打</a></p>'
+        '<p><a href="TEL:+86%20400%20186%205909"><img src="call.png"></a></p>'
+        '<p><a href="tel:4006001234">400-600-1234</a></p>'
+        '<p><a href="tel:javascript:alert(1)">x</a><a href="/contact">联系我们</a></p>'
+    )
+    assert text.split("\n") == ["热线：点击拨打 (tel:400-830-0315)", "(tel:+86 400 186 5909)", "400-600-1234", "x联系我们"]
+
+
+def test_a_number_cut_by_br_or_inline_tags_is_one_number() -> None:
+    from extractors import extract_phones
+
+    text, _ = html_to_text("<p>报修：0571-8765<br>4321</p><p><b>400</b>-<span>830</span>-<i>0315</i></p><p>4001865909<br>13800138000</p>")
+    numbers = [p.number for p in extract_phones(text)]
+    assert numbers == ["+8657187654321", "+864008300315", "+864001865909", "+8613800138000"]
