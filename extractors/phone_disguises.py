@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.normalize import NormalizedText
+
 CHINESE_DIGITS = {
     **dict.fromkeys("零〇○", "0"),
     **dict.fromkeys("一壹幺", "1"),
@@ -65,20 +67,55 @@ def _class(chars: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(prefilter, candidate): compiled once; the prefilter is one C-speed scan per page."""
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(numeral chunk, enclosed digit, candidate run): compiled once per process."""
     chinese = _class("".join(CHINESE_DIGITS))
     enclosed = _class("".join(enclosed_digits()))
     letters = _class("".join(LETTER_DIGITS))
     odd = _class(_ODD_SEPARATORS)
-    prefilter = re.compile(
-        f"{chinese}{{{_MIN_CHINESE_CHUNK}}}|{enclosed}{{{_MIN_ENCLOSED_CHUNK}}}|{_KEYCAP}"
-        f"|\\d{letters}|{letters}\\d|\\d{odd}\\d|\\d-{{3,}}\\d|\\d[ \\t\\u00a0]\\d[ \\t\\u00a0]\\d[ \\t\\u00a0]\\d"
-    )
+    numerals = re.compile(f"{chinese}{{{_MIN_CHINESE_CHUNK}}}")
+    # Ranges, not the enumerated class: a range class scans a page several times faster.
+    enclosed_any = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _ENCLOSED_RANGES) + _KEYCAP + "]")
     unit = f"(?:\\d{_VS16}?{_KEYCAP}?|{chinese}|{enclosed}|{letters})"
     separator = f"(?:[ \\t\\u00a0]{{1,2}}|[ \\t]?-+[ \\t]?|{odd})"
     candidate = re.compile(f"{unit}(?:{separator}?{unit})*+")
-    return prefilter, candidate
+    return numerals, enclosed_any, candidate
+
+
+_numeral_runs: dict[str, bool] = {}  # CJK run -> holds a chunk of Chinese numerals (runs recur)
+_NUMERAL_RUNS_LIMIT = 100_000
+_WINDOW = 48  # characters around a hint searched for a disguised run (a run is at most ~40)
+ODD_AROUND_DIGITS = frozenset(_ODD_SEPARATORS) | frozenset(LETTER_DIGITS) | {"-"}
+
+
+def hints(doc: NormalizedText) -> list[int]:
+    """Where a page may hide digits in CJK or enclosed forms: offsets to look around.
+
+    Cheap on ordinary pages: CJK runs are judged once per distinct run (they recur from page
+    to page), enclosed digits by one range scan. Hints around ASCII digits (letters, odd
+    separators, spaced digits) come from the phone extractor's own scan of digit runs.
+    """
+    numerals, enclosed_any, _ = _patterns()
+    text = doc.text
+    found = [match.start() for match in enclosed_any.finditer(text)]
+    cjk_runs = doc.cjk_runs()
+    known = list(map(_numeral_runs.get, doc.cjk_run_texts()))  # C-speed look-ups
+    for index in [i for i, has in enumerate(known) if has is not False]:
+        offset, run = cjk_runs[index]
+        has = known[index]
+        if has is None:
+            has = numerals.search(run) is not None
+            if len(_numeral_runs) >= _NUMERAL_RUNS_LIMIT:
+                _numeral_runs.clear()
+            _numeral_runs[run] = has
+        if has:
+            found.append(offset)
+    for zero in "〇○":  # outside the CJK block: not in any run
+        position = text.find(zero)
+        while position >= 0:
+            found.append(position)
+            position = text.find(zero, position + _WINDOW)
+    return found
 
 
 @dataclass(slots=True)
@@ -119,22 +156,35 @@ class DigitView:
         return found
 
 
-def disguised_views(text: str) -> list[DigitView]:
-    """A digit view for every run of the page that may be a disguised number."""
-    prefilter, candidate = _patterns()
-    if prefilter.search(text) is None:
-        return []
+def disguised_views(text: str, near: list[int]) -> list[DigitView]:
+    """A digit view for every run near the offsets `near` that may be a disguised number."""
+    _, _, candidate = _patterns()
+    enclosed = enclosed_digits()
     views = []
-    for match in candidate.finditer(text):
-        if match.end() - match.start() < _MIN_UNITS:
+    done = 0  # windows are searched left to right, never twice
+    for hint in sorted(near):
+        lo, hi = max(done, hint - _WINDOW), min(len(text), hint + _WINDOW)
+        if lo >= hi:
             continue
-        items = _items(text, match.start(), match.end())
-        if sum(1 for item in items if item.digit) < _MIN_UNITS:
-            continue
-        _join_spaced_digits(items)
-        _exclude_lookalikes(items)
-        views.append(_view(items))
+        while lo > done and lo > hint - 4 * _WINDOW and _is_run_char(text[lo - 1], enclosed):
+            lo -= 1  # never start inside a run
+        while hi < len(text) and hi < hint + 4 * _WINDOW and _is_run_char(text[hi], enclosed):
+            hi += 1
+        for match in candidate.finditer(text, lo, hi):
+            if match.end() - match.start() < _MIN_UNITS:
+                continue
+            items = _items(text, match.start(), match.end())
+            if sum(1 for item in items if item.digit) < _MIN_UNITS:
+                continue
+            _join_spaced_digits(items)
+            _exclude_lookalikes(items)
+            views.append(_view(items))
+        done = hi
     return views
+
+
+def _is_run_char(ch: str, enclosed: dict[str, str]) -> bool:
+    return _is_unit_char(ch, enclosed) or ch in _ODD_SEPARATORS or ch in " \t-" or ch in (_VS16, _KEYCAP)
 
 
 def _items(text: str, start: int, end: int) -> list[_Item]:

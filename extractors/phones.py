@@ -18,7 +18,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
 from extractors.normalize import NormalizedText, normalize
-from extractors.phone_disguises import BREAK, disguised_views
+from extractors.phone_disguises import BREAK, ODD_AROUND_DIGITS, disguised_views, hints
 from schemas import Phone, PhoneKind
 
 # A run: optional "+", optional "(0755)" area code, then digits joined by at most one short
@@ -47,6 +47,7 @@ _MASK_BEFORE = re.compile(r"(?:[*×xX]{2,}|[*×])[ \t]?-?[ \t]?$")
 _SHARED_AREA_NEXT = re.compile(r"([ \t]*(?:[、/,，;；]|或|及|和)[ \t]*|[ \t]+)(\d{1,8})(?!\d)")
 _AREA_CODE = re.compile(r"\(?[ \t]?(0\d{2,3})[ \t]?\)?[ \t]?-?[ \t]?(\d{7,8})$")
 _NANP_SHAPES = ((3, 3, 4),)
+_SPACED = re.compile(r"\d[ \t\u00a0]\d[ \t\u00a0]\d[ \t\u00a0]\d")  # "4 0 0 1 …"
 _URL_CHARS = frozenset("/@_=&?#%")
 
 # A number followed by one of these is a quantity: "3000元", "40018659份".
@@ -354,8 +355,12 @@ def find_phone_mentions(doc: NormalizedText, region: str = "CN") -> list[PhoneMe
     """
     text = doc.text
     found: list[tuple[int, int, _Number, str | None, frozenset[str]]] = []
+    near: list[int] = []  # where a disguised number may stand (odd characters around digits)
     for match in _RUN.finditer(text):
-        if match.end() - match.start() < 3:
+        run_start, run_end = match.span()
+        if text[run_end : run_end + 1] in ODD_AROUND_DIGITS or text[run_start - 1 : run_start] in ODD_AROUND_DIGITS or _SPACED.search(text, run_start, run_end):
+            near.append(run_start)
+        if run_end - run_start < 3:
             continue
         for start, end, number, extension in _resolve_run(text, match, region):
             if not _boundaries_ok(text, start, end):
@@ -367,7 +372,8 @@ def find_phone_mentions(doc: NormalizedText, region: str = "CN") -> list[PhoneMe
                 if ext:
                     extension, end = ext.group(1), ext.end()
             found.append((start, end, number, extension, _plain_disguises(doc, start, end)))
-    disguised = _disguised_mentions(text, region)
+    near += hints(doc)
+    disguised = _disguised_mentions(text, near, region) if near else []
     if disguised:
         taken = [(start, end) for start, end, *_ in disguised]
         found = [m for m in found if not any(a < m[1] and m[0] < b for a, b in taken)] + disguised
@@ -385,16 +391,16 @@ def _plain_disguises(doc: NormalizedText, start: int, end: int) -> frozenset[str
         found.add("odd_separators")
     if "\n" in span:
         found.add("split_across_lines")
-    if not doc.is_identity or not doc.original.isascii():
-        a, b = doc.to_original(start, end)
-        if any(ch.isdigit() and not ch.isascii() for ch in doc.original[a:b]):
-            found.add("full_width_digits")
+    a, b = doc.to_original(start, end)
+    written = doc.original[a:b]
+    if not written.isascii() and any(ch.isdigit() and not ch.isascii() for ch in written):
+        found.add("full_width_digits")
     return frozenset(found)
 
 
-def _disguised_mentions(text: str, region: str) -> list[tuple[int, int, _Number, str | None, frozenset[str]]]:
+def _disguised_mentions(text: str, near: list[int], region: str) -> list[tuple[int, int, _Number, str | None, frozenset[str]]]:
     found = []
-    for view in disguised_views(text):
+    for view in disguised_views(text, near):
         for match in _RUN.finditer(view.text):
             if match.end() - match.start() < 3:
                 continue
