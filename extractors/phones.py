@@ -30,7 +30,7 @@ _RUN = re.compile(
     r"[+(\d]"
     r"(?:(?<=\+)[ \t]?\d{1,3}[ \t]?\([ \t]?\d{1,4}[ \t]?\)[ \t-]?\d"  # +1 (866) …, +86 (755) …
     r"|(?<=\+)[ \t]?\d"  # +86 …
-    r"|(?<=\()[ \t]?(?:0\d{2,3}|[2-9]\d\d)[ \t]?\)[ \t-]?\d"  # (0755) …, (212) … (North America)
+    r"|(?<=\()[ \t]?(?:0\d{2,3}|[2-9]\d\d|86)[ \t]?\)[ \t-]?\d"  # (0755) …, (212) … (North America), (86) …
     r"|(?<=\d))"
     r"(?:(?:[ \t\u00a0]{1,2}|[ \t]?-{1,2}[ \t]?|[ \t]*\n[ \t]*)?\d)*+"
 )
@@ -329,6 +329,8 @@ def _segment(text: str, groups: list[re.Match[str]], plus: bool, region: str) ->
         not plus and len(groups) > 1 and first.group().startswith("0") and 3 <= len(first.group()) <= 4
     )
     shape = tuple(len(g.group()) for g in groups)
+    if not plus and len(shape) > 1 and first.group() == "86" and region == "CN":
+        return _classify(digits, True, False, region)  # "86-755-83765566", "(86)10-12345678": +86 without "+"
     if not plus and len(shape) == 4 and first.group() == "1" and shape[1:] in _NANP_SHAPES:
         return _classify(digits, True, False, region, region)  # "1-800-726-7864": +1 written as 1
     number = _classify(digits, plus, area_marked, region)
