@@ -4,7 +4,9 @@ Seed-like pages are the three seed pages with their hotline number and the order
 service-area lines varied, so caches keyed on whole pages cannot help either side.
 Both sides run single-threaded in this process and are timed in CPU seconds (one core).
 
-    python bench/run.py [--pages 300] [--json results.json]
+    python bench/run.py [--pages 300] [--json results.json] [--startup-runs 5]
+
+It ends with the start-up figures of bench/startup.py (whole commands in fresh processes).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+import startup  # noqa: E402
 from anchor import anchor_page, import_cpca  # noqa: E402
 
 from extractors.regions import clear_region_caches  # noqa: E402
@@ -107,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; each side's best is reported")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--startup-runs", type=int, default=5, metavar="N", help="start-up: fresh processes per command; 0 skips")
     args = parser.parse_args(argv)
 
     pages = seed_like_pages(args.pages)
@@ -160,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     print("seed service-area items that are whole mentions (gold adcode):")
     for name, t in regions.items():
         print(f"  {name:<16} correct {t['correct']}/{t['gold']}")
+    if args.startup_runs > 0:
+        figures["startup"] = startup.measure(args.startup_runs)
+        print("\n".join(startup.report(figures["startup"])))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -1,32 +1,38 @@
 """The `hotlines` command line.
 
 Exit codes: 0 every input made a record; 1 some inputs failed (each named on stderr, the rest
-of the batch done); 2 usage error or unusable output. 130 after Ctrl-C, with what was done kept.
+of the batch done); 2 usage error, or an input or output the command cannot use at all (an
+unwritable -o, an official file with bad rows, not an index; `validate`: an unreadable input).
+130 after Ctrl-C, with what was done kept.
+
+Start-up: building the parser imports nothing but argparse, so `hotlines --help` and
+`--version` are instant. Each command imports what it needs (the extractors and their tables,
+pydantic, sqlite3, phonenumbers) inside its run function.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 
 from hotlines import __version__
-from hotlines.errors import InputError
-from hotlines.index import Index, QueryError, read_official_csv
-from hotlines.output import LineSink
-from hotlines.pipeline import extract_bytes, warm_up
-from hotlines.progress import Progress
-from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
-from hotlines.records import RECORD_SUFFIXES, iter_records
-from hotlines.validate import UnreadableInput, check_document, iter_documents, open_input
-from hotlines.render import table_header, table_rows, terminal_safe
-from schemas import PageRecord
-from schemas.json_schema import page_record_json_schema_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from typing import Any
+
+    from hotlines.index import Index
+    from hotlines.progress import Progress
+    from hotlines.readers import InputRef
+    from schemas import PageRecord
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# hotlines.readers.DEFAULT_MAX_BYTES, repeated so the parser needs no reader (a test keeps them equal).
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+# From this many inputs on, `extract` calls `warm_up` (tables loaded, one full collection, then
+# gc.freeze) so that the batch's collections skip the tables; below, the collector stays off.
+WARM_UP_MIN_INPUTS = 20
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--include-text", action="store_true", help="include the extracted text spans point into")
     extract.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help="refuse larger inputs (default: %(default)s)")
     extract.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    extract.set_defaults(run=_run_extract)
+    extract.add_argument("--url", metavar="URL", help="the page's URL, recorded as source.url (one page file or - only)")
+    extract.set_defaults(run=_run_extract, command_parser=extract)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a page record")
     schema.set_defaults(run=_run_schema)
@@ -59,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     build = index_commands.add_parser("build", help="add pages or JSONL records to an index")
     build.add_argument("paths", nargs="+", metavar="PATH", help="pages, directories, JSONL record files, - for stdin")
     build.add_argument("--batch-size", type=int, default=500, metavar="N", help="pages per committed transaction")
-    build.add_argument("--official", metavar="CSV", help="known official numbers (columns brand,number)")
+    build.add_argument("--official", metavar="CSV", help="known official numbers (columns brand,number), loaded first; a bad file stops the build")
     build.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N")
     build.add_argument("--no-progress", action="store_true")
     build.set_defaults(run=_run_index_build)
@@ -77,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "jsonl"), default="jsonl")
     export.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
     export.set_defaults(run=_run_index_export)
-    official = index_commands.add_parser("official", help="load known official numbers (CSV: brand,number)")
+    official = index_commands.add_parser("official", help="load known official numbers (CSV: brand,number); all rows or none")
     official.add_argument("csv", metavar="CSV")
     official.set_defaults(run=_run_index_official)
     for sub in (build, brands, phones, suspicious, export, official):
@@ -94,33 +101,72 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hotlines: interrupted; output written so far is kept", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (QueryError, FileNotFoundError) as error:
-        print(f"hotlines: error: {terminal_safe(str(error))}", file=sys.stderr)
-        return EXIT_USAGE
-    except sqlite3.DatabaseError as error:
-        print(f"hotlines: error: {terminal_safe(getattr(args, 'db', '?'))}: not a usable index ({error})", file=sys.stderr)
+    except FileNotFoundError as error:
+        print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error worth a trace
         return EXIT_OK
 
 
+def _safe(text: str) -> str:
+    from hotlines.render import terminal_safe
+
+    return terminal_safe(text)
+
+
 def _run_schema(args: argparse.Namespace) -> int:
+    from schemas.json_schema import page_record_json_schema_text
+
     sys.stdout.write(page_record_json_schema_text())
     return EXIT_OK
 
 
 def _run_extract(args: argparse.Namespace) -> int:
+    if args.url is not None:
+        _check_one_page_for_url(args)
+    import gc
+
+    # Loading the models and tables creates hundreds of thousands of long-lived objects, and
+    # every collection walks them all again: automatic ones while they load, and the one the
+    # interpreter makes at exit (together some 50 ms of a one-page run). So the collector is
+    # off while they load; a batch turns it back on once `warm_up` has frozen them, a few pages
+    # (whose objects refcounting frees) run without it; and at the end whatever is left is
+    # frozen, out of the way of any later collection, the one at exit included.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _extract(args, collecting)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _extract(args: argparse.Namespace, collecting: bool) -> int:
+    import gc
+
+    from hotlines.errors import InputError
+    from hotlines.output import LineSink
+    from hotlines.pipeline import extract_bytes, warm_up
+    from hotlines.progress import Progress
+    from hotlines.readers import iter_inputs, load_bytes
+    from hotlines.records import RECORD_SUFFIXES
+    from hotlines.render import table_header, table_rows
+
     skipped: list[str] = []
     inputs = list(iter_inputs(args.paths, skipped))
-    warm_up()
+    if len(inputs) >= WARM_UP_MIN_INPUTS:
+        warm_up()
+        if collecting:
+            gc.enable()
     failed = 0
     progress = Progress(len(inputs), enabled=not args.no_progress)
     try:
         sink = LineSink(args.output)
         sink.__enter__()
     except OSError as error:
-        print(f"hotlines: error: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        print(f"hotlines: error: cannot write {_safe(str(args.output))}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
     try:
         if args.format == "table":
@@ -137,10 +183,11 @@ def _run_extract(args: argparse.Namespace) -> int:
                     load_bytes(item, args.max_bytes),
                     suffix=_suffix(item),
                     include_text=args.include_text,
+                    url=args.url,
                 )
             except InputError as error:
                 failed += 1
-                progress.message(f"hotlines: error: {terminal_safe(str(error))}")
+                progress.message(f"hotlines: error: {_safe(str(error))}")
                 continue
             if args.format == "table":
                 for row in table_rows(record):
@@ -151,14 +198,31 @@ def _run_extract(args: argparse.Namespace) -> int:
         progress.close()
         sink.__exit__(None, None, None)
     if skipped:
-        print(f"hotlines: skipped {len(skipped)} file(s) in directories that are not pages (.txt/.html), e.g. {terminal_safe(skipped[0])}", file=sys.stderr)
+        print(f"hotlines: skipped {len(skipped)} file(s) in directories that are not pages (.txt/.html), e.g. {_safe(skipped[0])}", file=sys.stderr)
     total = len(inputs)
     print(f"hotlines: {total - failed} of {total} input(s) extracted, {failed} failed", file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
+def _check_one_page_for_url(args: argparse.Namespace) -> None:
+    """`--url` names one page: refuse several inputs or a directory (usage error, exit 2)."""
+    import os.path
+
+    parser: argparse.ArgumentParser = args.command_parser
+    if len(args.paths) != 1:
+        parser.error(f"--url is the address of one page, but {len(args.paths)} inputs were given; extract them one at a time")
+    if os.path.isdir(args.paths[0]):
+        parser.error(f"--url is the address of one page, but {args.paths[0]} is a directory; give one page file (or -)")
+    if not args.url.strip():
+        parser.error("--url is empty")
+
+
 def _run_validate(args: argparse.Namespace) -> int:
     """Exit 0: every record valid; 1: some records invalid; 2: some input unreadable."""
+    import json
+
+    from hotlines.validate import UnreadableInput, check_document, iter_documents, open_input
+
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     records = invalid = unreadable = problems = 0
@@ -167,7 +231,7 @@ def _run_validate(args: argparse.Namespace) -> int:
             handle = sys.stdin.buffer if name == "-" else open_input(name)
         except UnreadableInput as error:
             unreadable += 1
-            print(f"hotlines: error: {terminal_safe(str(error))}", file=sys.stderr)
+            print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
             continue
         shown = "<stdin>" if name == "-" else name
         with handle:
@@ -180,7 +244,7 @@ def _run_validate(args: argparse.Namespace) -> int:
                     if args.format == "json":
                         print(json.dumps({"file": problem.file, "line": problem.line, "path": problem.path, "message": problem.message}, ensure_ascii=False))
                     else:
-                        print(terminal_safe(str(problem)))
+                        print(_safe(str(problem)))
     summary = {"records": records, "valid": records - invalid, "invalid": invalid, "problems": problems, "unreadable_inputs": unreadable}
     if args.format == "json":
         print(json.dumps({"summary": summary}))
@@ -192,19 +256,51 @@ def _run_validate(args: argparse.Namespace) -> int:
     return EXIT_USAGE if unreadable else EXIT_PARTIAL if invalid else EXIT_OK
 
 
-def _run_index_build(args: argparse.Namespace) -> int:
-    failed = 0
+def _index_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """An `index` subcommand: its index errors become one clear line and exit 2."""
 
-    def report(error: InputError) -> None:
+    def wrapped(args: argparse.Namespace) -> int:
+        import sqlite3
+
+        from hotlines.index import OfficialFileError, QueryError
+
+        try:
+            return run(args)
+        except OfficialFileError as error:
+            for problem in error.problems:
+                print(f"hotlines: error: {_safe(problem)}", file=sys.stderr)
+            print(f"hotlines: error: {_safe(error.source)}: {len(error.problems)} bad row(s); no official number loaded", file=sys.stderr)
+            return EXIT_USAGE
+        except QueryError as error:
+            print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
+            return EXIT_USAGE
+        except sqlite3.DatabaseError as error:
+            print(f"hotlines: error: {_safe(args.db)}: not a usable index ({error})", file=sys.stderr)
+            return EXIT_USAGE
+
+    return wrapped
+
+
+@_index_command
+def _run_index_build(args: argparse.Namespace) -> int:
+    from hotlines.index import Index, read_official_csv
+    from hotlines.pipeline import warm_up
+    from hotlines.progress import Progress
+    from hotlines.records import iter_records
+
+    failed = 0
+    official = read_official_csv(args.official) if args.official else None  # all checked before any page is added
+
+    def report(error: Exception) -> None:
         nonlocal failed
         failed += 1
-        progress.message(f"hotlines: error: {terminal_safe(str(error))}")
+        progress.message(f"hotlines: error: {_safe(str(error))}")
 
     progress = Progress(0, enabled=not args.no_progress, counting=True)
     warm_up()
     with Index(args.db) as index:
-        if args.official:
-            index.load_official(read_official_csv(args.official))
+        if official is not None:
+            index.load_official(official)
         records = iter_records(args.paths, report, max_bytes=args.max_bytes)
         try:
             summary = index.add_records(_counted(records, progress), batch_size=args.batch_size)
@@ -212,7 +308,7 @@ def _run_index_build(args: argparse.Namespace) -> int:
             progress.close()
         stats = index.stats()
     print(
-        f"hotlines: index {terminal_safe(args.db)}: {summary.added} page(s) added, {summary.replaced} replaced, "
+        f"hotlines: index {_safe(args.db)}: {summary.added} page(s) added, {summary.replaced} replaced, "
         f"{summary.unchanged} already there, {failed} input(s) failed; now {stats['pages']} pages, "
         f"{stats['phones']} numbers, {stats['brands']} brands, {stats['links']} links",
         file=sys.stderr,
@@ -228,24 +324,31 @@ def _counted(records: Iterable[PageRecord], progress: Progress) -> Iterator[Page
 
 def _query(args: argparse.Namespace, ask: Callable[[Index], Any], render: Callable[[Any], Iterable[str]]) -> int:
     """Open the index read-only, ask, and print JSON or text lines (page-derived text escaped)."""
+    import json
+
+    from hotlines.index import Index
+
     with Index(args.db, readonly=True) as index:
         result = ask(index)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         for line in render(result):
-            print(terminal_safe(line))
+            print(_safe(line))
     return EXIT_OK
 
 
+@_index_command
 def _run_index_brands(args: argparse.Namespace) -> int:
     return _query(args, lambda index: index.brands_for_phone(args.number), _render_brands)
 
 
+@_index_command
 def _run_index_phones(args: argparse.Namespace) -> int:
     return _query(args, lambda index: index.phones_for_brand(args.brand), _render_phones)
 
 
+@_index_command
 def _run_index_suspicious(args: argparse.Namespace) -> int:
     return _query(args, lambda index: index.suspicious(args.min_brands, args.limit), lambda rows: _render_suspicious(rows, args.min_brands))
 
@@ -265,6 +368,10 @@ def _render_phones(result: dict[str, Any]) -> Iterator[str]:
     yield f"{result['brand']}: {len(result['phones'])} number(s){loaded}"
     for row in result["phones"]:
         mark = " [official]" if row["official"] else (" [NOT OFFICIAL]" if row["flagged"] else "")
+        if not row["pages"]:  # an official line no page has tied to this brand
+            claims = f", claimed for {row['brands']} other brand(s)" if row["brands"] else ""
+            yield f"  {row['number']} ({row['kind']}){mark}: on no page for this brand{claims}"
+            continue
         yield (
             f"  {row['number']} ({row['kind']}){mark}: {row['pages']} page(s), also claims {row['brands'] - 1} other brand(s), "
             f"{row['first_seen']} .. {row['last_seen']}; e.g. {', '.join(row['examples'])}"
@@ -280,16 +387,24 @@ def _render_suspicious(rows: list[dict[str, Any]], min_brands: int) -> Iterator[
             yield f"    {e['brand']}{'' if e['known'] else ' (discovered)'}: {e['pages']} page(s), e.g. {e['example']}"
 
 
+@_index_command
 def _run_index_export(args: argparse.Namespace) -> int:
+    from hotlines.index import Index
+    from hotlines.output import LineSink
+
     with Index(args.db, readonly=True) as index, LineSink(args.output) as out:
         count = index.export(out.handle, args.format)
     print(f"hotlines: exported {count} link(s)", file=sys.stderr)
     return EXIT_OK
 
 
+@_index_command
 def _run_index_official(args: argparse.Namespace) -> int:
+    from hotlines.index import Index, read_official_csv
+
+    rows = read_official_csv(args.csv)  # every row checked before the index is opened
     with Index(args.db) as index:
-        count = index.load_official(read_official_csv(args.csv))
+        count = index.load_official(rows)
     print(f"hotlines: {count} official number(s) loaded", file=sys.stderr)
     return EXIT_OK
 

@@ -25,13 +25,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import phonenumbers
+if TYPE_CHECKING:
+    from schemas import PageRecord
 
-from extractors import extract_phones
-from extractors.brands import gazetteers
-from schemas import PageRecord
+# phonenumbers and the extractors (with their tables) are imported where a number or a brand
+# name is read, so that queries such as `suspicious` and `export` start with sqlite3 alone.
 
 SCHEMA_VERSION = "1"
 SCHEMA = """
@@ -95,6 +95,15 @@ EXAMPLES = 3
 
 class QueryError(ValueError):
     """A query the index cannot answer as asked (an unreadable number, an unknown brand)."""
+
+
+class OfficialFileError(QueryError):
+    """Official lines refused, all of them: `problems` holds one `FILE:LINE: message` per bad row."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        super().__init__(f"{source}: {len(problems)} bad row(s), nothing loaded: " + "; ".join(problems[:3]))
+        self.source = source
+        self.problems = problems
 
 
 @dataclass
@@ -232,23 +241,41 @@ class Index:
         self._brand_ids[key] = row_id
         return row_id
 
-    def load_official(self, rows: Iterable[tuple[str, str]]) -> int:
-        """Known official lines, as (brand, number) in any written form; returns how many."""
-        count = 0
-        for brand, number in rows:
-            key = self.brand_key(brand, must_exist=False)
-            e164 = normalize_number(number)
-            self.db.execute(
-                "INSERT OR IGNORE INTO official VALUES (?, ?)", (self._brand_id(key, None), self._phone_id(e164))
-            )
-            count += 1
+    def load_official(self, rows: Iterable[tuple[str, str]], *, source: str = "official lines") -> int:
+        """Known official lines, as (brand, number) in any written form; returns how many rows.
+
+        All or nothing: every row is checked first (a brand, exactly one number that is not a
+        public short code), and one bad row raises `OfficialFileError` with nothing loaded.
+        A brand no page has named is added, so `phones_for_brand` finds it and its lines.
+        """
+        checked: list[tuple[str, OfficialNumber]] = []
+        problems: list[str] = []
+        for row, (brand, number) in enumerate(rows, start=1):
+            try:
+                checked.append((_official_brand(brand), official_number(number)))
+            except QueryError as error:
+                problems.append(f"{source}:{row}: {error}")
+        if problems:
+            raise OfficialFileError(source, problems)
+        try:
+            for brand, phone in checked:
+                key = self.brand_key(brand, must_exist=False)
+                phone_id = self._phone_id(phone.number, phone.kind, phone.display, phone.region, phone.carrier)
+                self.db.execute("INSERT OR IGNORE INTO official VALUES (?, ?)", (self._brand_id(key, None), phone_id))
+        except BaseException:
+            self.db.rollback()
+            self._phone_ids.clear()
+            self._brand_ids.clear()
+            raise
         self.db.commit()
-        return count
+        return len(checked)
 
     # ---- queries --------------------------------------------------------------------------
 
     def brand_key(self, written: str, *, must_exist: bool = True) -> str:
         """The index key of a brand given as written: an alias, the canonical name, a discovered name."""
+        from extractors.brands import gazetteers
+
         name = written.strip()
         known = gazetteers().brand_names
         if name in known:
@@ -319,6 +346,24 @@ class Index:
             entry["flagged"] = has_official and not row["official"]
             entry["examples"] = examples.get(row["phone_id"], [])
             phones.append(entry)
+        # Official lines no page ties to this brand (a brand known only from the official list):
+        # pages 0; `brands` counts the other brands that pages claim the number for.
+        unseen = self.db.execute(
+            """
+            SELECT ph.number, ph.kind, (SELECT count(DISTINCT l2.brand_id) FROM links l2 WHERE l2.phone_id = ph.id) AS brands
+            FROM official o JOIN phones ph ON ph.id = o.phone_id
+            WHERE o.brand_id = ? AND NOT EXISTS (SELECT 1 FROM links l WHERE l.brand_id = o.brand_id AND l.phone_id = o.phone_id)
+            ORDER BY ph.number
+            """,
+            (brand_id,),
+        ).fetchall()
+        for row in unseen:
+            phones.append(
+                {
+                    "number": row["number"], "kind": row["kind"], "pages": 0, "lines": 0, "first_seen": None, "last_seen": None,
+                    "brands": row["brands"], "appliances": [], "official": True, "flagged": False, "examples": [],
+                }
+            )
         return {"brand": key, "has_official_numbers": has_official, "phones": phones}
 
     def suspicious(self, min_brands: int = 2, limit: int | None = None) -> list[dict[str, Any]]:
@@ -418,11 +463,17 @@ def _brand_row(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def _canonical_names() -> set[str]:
+    from extractors.brands import gazetteers
+
     return {known.canonical for known in gazetteers().brand_names.values()}
 
 
 def normalize_number(written: str) -> str:
     """E.164 (or a short code's digits) for a number in any written form; QueryError if none."""
+    import phonenumbers
+
+    from extractors import extract_phones
+
     phones = extract_phones(f"电话 {written} ")
     if len(phones) == 1:
         return phones[0].number
@@ -436,16 +487,95 @@ def normalize_number(written: str) -> str:
 
 
 def _kind_of(number: str) -> str:
+    from extractors import extract_phones
+
     phones = extract_phones(f"电话 {number} ")
     return phones[0].kind if phones else "landline"
 
 
-def read_official_csv(path: str | Path) -> Iterator[tuple[str, str]]:
-    """(brand, number) rows of a CSV with a header `brand,number`."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or not {"brand", "number"} <= set(reader.fieldnames):
-            raise QueryError(f"{path}: expected a CSV header with columns brand,number")
-        for row in reader:
-            if row["brand"] and row["number"]:
-                yield row["brand"], row["number"]
+@dataclass(frozen=True)
+class OfficialNumber:
+    number: str
+    kind: str
+    display: str | None
+    region: str | None
+    carrier: str | None
+
+
+def official_number(written: str) -> OfficialNumber:
+    """The one number a brand's official line is written as; QueryError for anything else.
+
+    Stricter than `normalize_number`: the number must be one the extractor finds on a page (a
+    local number without its area code never matches a page), and a public service's short code
+    (12315, 95588 …) belongs to no brand.
+    """
+    from extractors import extract_phones
+
+    text = written.strip()
+    if not text:
+        raise QueryError("empty number")
+    phones = extract_phones(f"电话 {text} ")
+    if not phones:
+        raise QueryError(f"not a phone number: {text!r} (write it with its area code, e.g. 010-8888 6666 or 400-186-5909)")
+    if len(phones) > 1:
+        raise QueryError(f"more than one number in {text!r}: {', '.join(p.number for p in phones)}; one row per number")
+    (phone,) = phones
+    if phone.kind == "short_code":
+        raise QueryError(f"{text!r} is a public service short code, which is never a brand's official line")
+    return OfficialNumber(phone.number, phone.kind, phone.display, phone.region, phone.carrier)
+
+
+def _official_brand(written: str) -> str:
+    brand = written.strip()
+    if not brand:
+        raise QueryError("empty brand")
+    return brand
+
+
+def read_official_csv(path: str | Path) -> list[tuple[str, str]]:
+    """(brand, number) rows of a CSV whose first line names the columns `brand` and `number`.
+
+    Every row is checked (its column count, a brand, exactly one number that is not a short
+    code) before anything is returned; bad rows raise `OfficialFileError`, one
+    `FILE:LINE: message` each, so a file is loaded whole or not at all. Blank lines are skipped.
+    """
+    name = str(path)
+    numbered: list[tuple[int, list[str]]] = []  # (the line a row starts on, its fields)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            start = 1
+            for fields in reader:
+                numbered.append((start, fields))
+                start = reader.line_num + 1  # a blank line is a row of no fields, so this stays exact
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{name}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except FileNotFoundError as error:
+        raise QueryError(f"{name}: no such file") from error
+    except OSError as error:
+        raise QueryError(f"{name}: cannot read ({error.strerror or error})") from error
+    except csv.Error as error:
+        raise QueryError(f"{name}: not a CSV file ({error})") from error
+    header = [column.strip().lower() for column in numbered[0][1]] if numbered else []
+    if "brand" not in header or "number" not in header:
+        shown = ",".join(header) or "nothing"
+        raise OfficialFileError(name, [f"{name}:1: expected a header naming the columns brand,number, got {shown}"])
+    brand_at, number_at = header.index("brand"), header.index("number")
+    rows: list[tuple[str, str]] = []
+    problems: list[str] = []
+    for line, fields in numbered[1:]:
+        if not fields:
+            continue
+        try:
+            if len(fields) != len(header):
+                raise QueryError(f"expected {len(header)} columns ({','.join(header)}), got {len(fields)}")
+            brand, number = _official_brand(fields[brand_at]), fields[number_at]
+            official_number(number)
+        except QueryError as error:
+            problems.append(f"{name}:{line}: {error}")
+            continue
+        rows.append((brand, number))
+    if problems:
+        raise OfficialFileError(name, problems)
+    return rows
+

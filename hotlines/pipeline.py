@@ -9,10 +9,10 @@ from __future__ import annotations
 import gc
 
 from extractors import extract_phones, extract_regions, normalize
-from extractors.brands import extract_brands_and_appliances
+from extractors.brands import extract_brands_and_appliances, regions_outside_brands
 from extractors.links import extract_links
 from hotlines.readers import Page, read_page
-from schemas import Brand, PageRecord, Source
+from schemas import Brand, PageRecord, Phone, Source
 
 
 def warm_up() -> None:
@@ -31,9 +31,15 @@ def build_record(page: Page, *, include_text: bool = False, url: str | None = No
     """Run every extractor over a decoded page and assemble its record."""
     doc = normalize(page.text)
     phones = extract_phones(doc)
+    title_in_text = page.title is not None and _numbers_only_in_title(page.title, phones)
+    if title_in_text:
+        page.text += "\n" + page.title  # so that a number the title alone carries has a span too
+        doc = normalize(page.text)
+        phones = extract_phones(doc)
     regions = extract_regions(doc)
     found = extract_brands_and_appliances(doc, regions)
-    title = _title_keys(page.title, found.brands) if page.title else None
+    regions = regions_outside_brands(regions, found.brands)  # "阿里斯顿" holds no 阿里地区
+    title = _title_keys(page.title, found.brands) if page.title and not title_in_text else None
     return PageRecord(
         source=Source(
             path=page.name,
@@ -54,9 +60,18 @@ def build_record(page: Page, *, include_text: bool = False, url: str | None = No
     )
 
 
-def extract_bytes(name: str, data: bytes, *, suffix: str = "", include_text: bool = False) -> PageRecord:
-    """Bytes of one page to its record; raises `InputError` for input that is not a page."""
-    return build_record(read_page(name, data, suffix), include_text=include_text)
+def extract_bytes(name: str, data: bytes, *, suffix: str = "", include_text: bool = False, url: str | None = None) -> PageRecord:
+    """Bytes of one page to its record; raises `InputError` for input that is not a page.
+
+    `url`, the address the page was fetched from when known, becomes `source.url`.
+    """
+    return build_record(read_page(name, data, suffix), include_text=include_text, url=url)
+
+
+def _numbers_only_in_title(title: str, phones: list[Phone]) -> bool:
+    """True when the title holds a number (not a short code) that the body text does not."""
+    in_title = {p.number for p in extract_phones(title) if p.kind != "short_code"}
+    return not in_title <= {p.number for p in phones}
 
 
 def _title_keys(title: str, brands: list[Brand]) -> tuple[set[str], set[str], set[str]]:
@@ -66,5 +81,5 @@ def _title_keys(title: str, brands: list[Brand]) -> tuple[set[str], set[str], se
     in_title = {brand.canonical for brand in found.brands if brand.known and brand.canonical}
     in_title |= {brand.canonical or brand.name for brand in brands if any(form in title for form in brand.raw)}
     appliances = {appliance.category for appliance in found.appliances}
-    numbers = {p.number for p in extract_phones(doc) if p.kind != "short_code"}
+    numbers = {p.number for p in extract_phones(doc) if p.kind != "short_code" and p.valid}
     return in_title, appliances, numbers

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import PAGES, ROOT
 from hotlines.cli import main
+from hotlines.pipeline import extract_bytes
 from hotlines.render import terminal_safe
-from schemas import PageRecord
-from schemas.json_schema import page_record_json_schema_text
+from schemas import SCHEMA_VERSION, PageRecord
 
 
 def _mixed_dir(tmp_path: Path) -> Path:
@@ -108,9 +108,72 @@ def test_terminal_safe_keeps_chinese_and_escapes_controls() -> None:
     assert terminal_safe("海尔\t\x1b[31m") == "海尔\\t\\x1b[31m"
 
 
-def test_schema_command_prints_the_published_schema(capsys) -> None:
+def test_schema_command_prints_the_checked_in_schema_file(capsys) -> None:
     assert main(["schema"]) == 0
-    assert capsys.readouterr().out == page_record_json_schema_text()
+    printed = capsys.readouterr().out
+    assert printed == (ROOT / "schemas" / "page_record.schema.json").read_text(encoding="utf-8")
+
+
+def test_schema_command_agrees_with_the_models(capsys) -> None:
+    """Regenerated here from the pydantic model itself, not through the function the CLI calls."""
+    assert main(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed.pop("$schema") == "https://json-schema.org/draft/2020-12/schema"
+    assert printed.pop("$id").endswith(f"/{SCHEMA_VERSION}")
+    assert printed == PageRecord.model_json_schema(mode="serialization")
+    assert printed["title"] == "PageRecord" and "source" in printed["required"]
+
+
+def test_url_becomes_source_url(capsys) -> None:
+    url = "https://example.invalid/售后/haier?id=1"
+    assert main(["extract", str(PAGES / "gbk_siemens.html"), "--url", url]) == 0
+    record = PageRecord.model_validate_json(capsys.readouterr().out)
+    assert record.source.url == url
+    assert record.source.path == str(PAGES / "gbk_siemens.html")
+    assert main(["extract", str(PAGES / "gbk_siemens.html")]) == 0
+    assert PageRecord.model_validate_json(capsys.readouterr().out).source.url is None
+
+
+def test_url_with_stdin() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotlines", "extract", "-", "--url", "https://example.invalid/p"],
+        input="客服热线400-1865-909".encode(), capture_output=True, cwd=ROOT, check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    source = json.loads(result.stdout)["source"]
+    assert (source["path"], source["url"]) == ("<stdin>", "https://example.invalid/p")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ([PAGES / "000_88c04a5b769380d4.txt", PAGES / "001_5cf953adb841b130.txt"], "2 inputs were given"),
+        ([PAGES], "is a directory"),
+    ],
+)
+def test_url_for_more_than_one_page_is_a_usage_error(inputs, message, capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["extract", *map(str, inputs), "--url", "https://example.invalid/a"])
+    assert caught.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "hotlines extract: error: --url is the address of one page" in captured.err and message in captured.err
+
+
+def test_url_refused_in_a_real_process_exits_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hotlines", "extract", str(PAGES), "--url", "https://example.invalid/a"],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert "is a directory" in result.stderr
+
+
+def test_extract_bytes_takes_the_url() -> None:
+    page = (PAGES / "two_brands.html").read_bytes()
+    record = extract_bytes("two_brands.html", page, suffix=".html", url="https://example.invalid/two")
+    assert record.source.url == "https://example.invalid/two"
+    assert record.model_dump(exclude={"source"}) == extract_bytes("two_brands.html", page, suffix=".html").model_dump(exclude={"source"})
 
 
 class _Terminal:

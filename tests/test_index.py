@@ -15,7 +15,7 @@ import pytest
 
 from conftest import PAGES, ROOT
 from hotlines.cli import main
-from hotlines.index import Index, QueryError, normalize_number
+from hotlines.index import Index, OfficialFileError, QueryError, normalize_number, read_official_csv
 from hotlines.pipeline import extract_bytes
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -108,6 +108,137 @@ def test_official_numbers_are_marked_and_other_numbers_flagged(index, tmp_path) 
     marks = {p["number"]: (p["official"], p["flagged"]) for p in result["phones"]}
     assert marks["+861088886666"] == (True, False)
     assert marks["+862155558888"] == (False, True) and marks["+864008882255"] == (False, True)
+
+
+def _csv(tmp_path: Path, text: str, name: str = "official.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("code", ["12315", "95588", "110", "10086"])
+def test_a_short_code_is_never_an_official_line(index, tmp_path, code) -> None:
+    path = _csv(tmp_path, f"brand,number\n海尔,400-699-9999\n某机构,{code}\n")
+    with pytest.raises(OfficialFileError) as caught:
+        read_official_csv(path)
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{path}:3: ") and "short code" in problem
+    with pytest.raises(OfficialFileError) as caught:
+        index.load_official([("海尔", "400-699-9999"), ("某机构", code)])
+    assert "short code" in caught.value.problems[0]
+    assert index.stats()["official"] == 0
+    with pytest.raises(QueryError):
+        index.phones_for_brand("某机构")  # nothing of the refused rows was kept, not even the brand
+
+
+BAD_ROWS = (
+    "brand,number\n"              # 1
+    "海尔,400-699-9999\n"         # 2 good
+    ",400-111-2222\n"             # 3 empty brand
+    "格力,not a number\n"         # 4 unparsable number
+    "美的,400-8899-315,extra\n"   # 5 three columns
+    "\n"                          # 6 blank: skipped
+    "工商银行,95588\n"            # 7 short code
+    '"方太","400-8300-315"\n'     # 8 good
+    "老板,8888-6666\n"            # 9 no area code: never found on a page
+    "西门子,400-699-9999 010-8888 6666\n"  # 10 two numbers
+)
+
+
+def test_bad_rows_are_reported_by_line_and_nothing_is_loaded(index, tmp_path) -> None:
+    path = _csv(tmp_path, BAD_ROWS)
+    with pytest.raises(OfficialFileError) as caught:
+        read_official_csv(path)
+    problems = caught.value.problems
+    assert [p.split(": ", 1)[0] for p in problems] == [f"{path}:{line}" for line in (3, 4, 5, 7, 9, 10)]
+    for problem, words in zip(problems, ["empty brand", "not a phone number", "expected 2 columns", "short code", "not a phone number", "more than one number"]):
+        assert words in problem, (problem, words)
+    index.add_records(_records([PAGES / "city_prefix.txt"]))
+    before = index.stats()
+    with pytest.raises(OfficialFileError):
+        index.load_official([("海尔", "400-699-9999"), ("", "400-111-2222")])
+    assert index.stats() == before and before["official"] == 0
+
+
+def test_cli_refuses_a_bad_official_file_whole_and_exits_2(tmp_path, capsys) -> None:
+    path = _csv(tmp_path, BAD_ROWS)
+    db = tmp_path / "index.sqlite"
+    assert main(["index", "official", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    *rows, summary = err
+    assert [line.removeprefix("hotlines: error: ").split(": ", 1)[0] for line in rows] == [f"{path}:{n}" for n in (3, 4, 5, 7, 9, 10)]
+    assert summary == f"hotlines: error: {path}: 6 bad row(s); no official number loaded"
+    assert not db.exists(), "the file is checked before the index is opened"
+    assert main(["index", "build", *map(str, SEEDS), "--official", str(path), "--db", str(db)]) == 2
+    assert "no official number loaded" in capsys.readouterr().err
+    assert not db.exists(), "a build with a bad official file adds no page"
+
+
+def test_official_file_header_and_reading_problems(tmp_path, capsys) -> None:
+    db = str(tmp_path / "index.sqlite")
+    header = _csv(tmp_path, "name,phone\n海尔,400-699-9999\n", "header.csv")
+    assert main(["index", "official", str(header), "--db", db]) == 2
+    assert f"{header}:1: expected a header naming the columns brand,number, got name,phone" in capsys.readouterr().err
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("brand,number\n海尔,400-699-9999\n".encode("gbk"))
+    assert main(["index", "official", str(gbk), "--db", db]) == 2
+    assert f"{gbk}: not UTF-8 text" in capsys.readouterr().err
+    assert main(["index", "official", str(tmp_path / "missing.csv"), "--db", db]) == 2
+    assert "missing.csv: no such file" in capsys.readouterr().err
+    good = _csv(tmp_path, "number,brand,note\n400-699-9999,海尔,hotline\n\n", "good.csv")
+    assert read_official_csv(good) == [("海尔", "400-699-9999")]
+
+
+def test_a_brand_only_in_the_official_file_can_be_queried(tmp_path, capsys) -> None:
+    db = str(tmp_path / "index.sqlite")
+    path = _csv(tmp_path, "brand,number\n某某电器,400-812-3456\n某某电器,400-1865-909\n")
+    assert main(["index", "build", *map(str, SEEDS), "--official", str(path), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["index", "phones", "某某电器", "--db", db, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["brand"] == "某某电器" and result["has_official_numbers"] is True
+    rows = {row["number"]: row for row in result["phones"]}
+    assert set(rows) == {"+864008123456", SHARED}
+    assert rows["+864008123456"]["official"] is True and rows["+864008123456"]["pages"] == 0
+    assert rows["+864008123456"]["brands"] == 0
+    assert rows[SHARED]["brands"] == 3, "the seeds claim the number for three other brands"
+    assert main(["index", "phones", "某某电器", "--db", db]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[0] == "某某电器: 2 number(s)"
+    assert "  +864008123456 (shared_cost_400) [official]: on no page for this brand" in text
+    assert f"  {SHARED} (shared_cost_400) [official]: on no page for this brand, claimed for 3 other brand(s)" in text
+    with Index(db, readonly=True) as opened:
+        assert opened.db.execute("SELECT known FROM brands WHERE key = '某某电器'").fetchone()[0] == 0
+        assert opened.stats()["pages"] == 3
+
+
+def test_a_page_is_known_by_its_url_when_it_has_one(index, tmp_path) -> None:
+    url = "https://example.invalid/haier-service.html"
+    first = tmp_path / "monday" / "page.txt"
+    second = tmp_path / "tuesday" / "page.txt"
+    for path, text in ((first, "海尔空调售后电话400-699-9999\n海尔空调维修400-699-9999"), (second, "格力空调售后电话400-111-2222\n格力空调维修400-111-2222")):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+    fetch = lambda path: extract_bytes(str(path), path.read_bytes(), suffix=".txt", url=url)  # noqa: E731
+    index.add_records([fetch(first)], seen_at="2026-01-01T00:00:00Z")
+    summary = index.add_records([fetch(second)], seen_at="2026-02-01T00:00:00Z")
+    assert summary.replaced == 1 and index.stats()["pages"] == 1, "two paths, one url: one page"
+    (row,) = index.db.execute("SELECT source, path, url, first_seen FROM pages").fetchall()
+    assert tuple(row) == (url, str(second), url, "2026-01-01T00:00:00Z")
+    assert index.brands_for_phone("400-699-9999")["brands"] == []
+    index.add_records(_records([first]))  # no url: known by its path, a page of its own
+    assert index.stats()["pages"] == 2
+
+
+def test_extract_url_flows_through_jsonl_into_the_index(tmp_path) -> None:
+    records = tmp_path / "records.jsonl"
+    url = "https://example.invalid/seed-001"
+    assert main(["extract", str(SEEDS[1]), "--url", url, "-o", str(records)]) == 0
+    db = tmp_path / "index.sqlite"
+    assert main(["index", "build", str(records), "--db", str(db)]) == 0
+    with Index(db, readonly=True) as opened:
+        assert [tuple(r) for r in opened.db.execute("SELECT source, url FROM pages")] == [(url, url)]
+        assert opened.brands_for_phone(SHARED)["brands"][0]["examples"] == [url]
 
 
 def test_many_brands_sharing_numbers_rank_first(index) -> None:

@@ -1,0 +1,124 @@
+"""Start-up: wall-clock time of `hotlines --help`, `--version` and a one-page `extract`.
+
+Each command runs as a fresh process, as a user types it, several times after one untimed run
+(which writes the bytecode caches, as any first run does); the median is the figure (the
+minimum and maximum show the noise). PYTHONDONTWRITEBYTECODE is dropped from the children's
+environment, since without bytecode caches every run compiles the project's modules again
+(`--keep-env` measures with the environment as it is). The budgets are 150 ms for `--help` and
+`--version` and 400 ms for extracting one seed page. The interpreter's own start-up
+(`python -c pass`) is measured too, as the floor no command can go under.
+
+    python bench/startup.py [--runs 7] [--json results.json] [--check] [--keep-env] [--importtime COMMAND]
+
+`--check` exits 1 when a median is over its budget. `--importtime help|version|extract`
+prints the modules that command imports, slowest first (`python -X importtime`), to see
+where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "pages" / "001_5cf953adb841b130.txt"
+BUDGETS_MS = {"help": 150.0, "version": 150.0, "extract_one_page": 400.0}
+ARGUMENTS = {"help": ["--help"], "version": ["--version"], "extract_one_page": ["extract", str(SEED)]}
+
+
+def hotlines_command() -> list[str]:
+    """The installed console script beside this interpreter, else `python -m hotlines`."""
+    script = Path(sys.executable).with_name("hotlines.exe" if os.name == "nt" else "hotlines")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "hotlines"]
+
+
+def child_environment(keep: bool = False) -> dict[str, str]:
+    """The environment a user's shell gives: bytecode caches allowed unless `keep`."""
+    env = dict(os.environ)
+    if not keep:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def wall_ms(command: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Median, minimum and maximum wall-clock milliseconds of `runs` fresh processes (after one untimed)."""
+    times = []
+    for attempt in range(runs + 1):
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+        if attempt:
+            times.append(1000 * (time.perf_counter() - started))
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: {result.stderr.decode(errors='replace')}")
+    return {"median": round(statistics.median(times), 1), "min": round(min(times), 1), "max": round(max(times), 1), "runs": runs}
+
+
+def measure(runs: int = 7, *, keep_env: bool = False) -> dict[str, object]:
+    """Every start-up figure, with the budgets and whether each median is within its budget."""
+    base = hotlines_command()
+    env = child_environment(keep_env)
+    figures: dict[str, object] = {"command": " ".join(Path(part).name if i == 0 else part for i, part in enumerate(base))}
+    figures["bytecode_caches"] = not env.get("PYTHONDONTWRITEBYTECODE")
+    figures["python_pass_ms"] = wall_ms([sys.executable, "-c", "pass"], runs, env)
+    for name, arguments in ARGUMENTS.items():
+        figures[f"{name}_ms"] = wall_ms(base + arguments, runs, env)
+    figures["budgets_ms"] = BUDGETS_MS
+    figures["within_budget"] = {name: figures[f"{name}_ms"]["median"] <= budget for name, budget in BUDGETS_MS.items()}  # type: ignore[index]
+    return figures
+
+
+def report(figures: dict[str, object]) -> list[str]:
+    caches = "" if figures["bytecode_caches"] else ", no bytecode caches (PYTHONDONTWRITEBYTECODE)"
+    lines = [f"start-up, wall clock, median of {figures['python_pass_ms']['runs']} fresh processes (min .. max){caches}:"]  # type: ignore[index]
+    labels = {"python_pass": "python -c pass", "help": "hotlines --help", "version": "hotlines --version", "extract_one_page": f"hotlines extract {SEED.name}"}
+    for name, label in labels.items():
+        f = figures[f"{name}_ms"]
+        budget = BUDGETS_MS.get(name)
+        verdict = "" if budget is None else f"  budget {budget:.0f} ms: {'ok' if f['median'] <= budget else 'OVER'}"  # type: ignore[index]
+        lines.append(f"  {label:<45} {f['median']:>7.1f} ms  ({f['min']:.1f} .. {f['max']:.1f}){verdict}")  # type: ignore[index]
+    return lines
+
+
+def import_times(name: str, env: dict[str, str] | None = None) -> list[tuple[int, int, str]]:
+    """(self µs, cumulative µs, module) of everything a command imports, slowest first."""
+    command = [sys.executable, "-X", "importtime", "-m", "hotlines", *ARGUMENTS[name]]
+    subprocess.run(command[:1] + command[3:], cwd=ROOT, capture_output=True, env=env, check=False)  # bytecode caches
+    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, check=False)
+    rows = []
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        own, total, module = line[len("import time:"):].split("|")
+        rows.append((int(own), int(total), module.rstrip()))
+    return sorted(rows, key=lambda row: row[1], reverse=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="fresh processes per command (default: %(default)s)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a median is over its budget")
+    parser.add_argument("--keep-env", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if set (no bytecode caches)")
+    parser.add_argument("--importtime", choices=("help", "version", "extract"), help="list the imports of one command instead")
+    args = parser.parse_args(argv)
+    if args.importtime:
+        rows = import_times("extract_one_page" if args.importtime == "extract" else args.importtime, child_environment(args.keep_env))
+        print(f"{'self ms':>8} {'cumul. ms':>9}  module (hotlines {' '.join(ARGUMENTS['extract_one_page' if args.importtime == 'extract' else args.importtime])})")
+        for own, total, module in rows[:40]:
+            print(f"{own / 1000:8.1f} {total / 1000:9.1f}  {module}")
+        return 0
+    figures = measure(args.runs, keep_env=args.keep_env)
+    print("\n".join(report(figures)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 1 if args.check and not all(figures["within_budget"].values()) else 0  # type: ignore[union-attr]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

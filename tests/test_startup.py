@@ -1,0 +1,160 @@
+"""Start-up: `--help` and `--version` import no extractor, model or database; each command
+imports only what it needs.
+
+The budgets (150 ms for `--help`/`--version`, 400 ms for extracting one page) are wall-clock
+figures that a loaded shared machine cannot time reliably, so `bench/startup.py` measures them;
+these tests pin down the cause of a slow start instead: which modules a command imports, in a
+fresh interpreter where nothing has been imported yet.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PAGES, ROOT
+
+# Heavy at import time (pydantic models, phonenumbers' metadata, sqlite3, tables) or never
+# needed by the command named.
+HEAVY = ("extractors", "schemas", "pydantic", "pydantic_core", "phonenumbers", "sqlite3", "spacy", "cpca")
+SEED = PAGES / "001_5cf953adb841b130.txt"
+
+PROBE = """
+import contextlib, io, json, sys
+from hotlines.cli import main
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as exit:
+        code = exit.code
+print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def _probe(*argv: str) -> dict:
+    """Run `hotlines ARGV` in a fresh interpreter; its exit code, output and every module it imported."""
+    result = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _imported(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in packages)
+
+
+def test_the_probe_sees_what_a_command_imports() -> None:
+    """The check below is only worth something if the probe would see the heavy modules."""
+    probed = _probe("extract", str(SEED))
+    assert probed["code"] == 0
+    assert {"extractors", "schemas", "pydantic", "phonenumbers", "hotlines.pipeline"} <= set(probed["modules"])
+    assert json.loads(probed["out"])["phones"][0]["number"] == "+864001865909"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["extract", "--help"], ["index", "--help"], ["index", "official", "--help"]])
+def test_help_and_version_import_nothing_heavy(argv: list[str]) -> None:
+    probed = _probe(*argv)
+    assert probed["code"] == 0
+    assert _imported(probed["modules"], HEAVY) == []
+    assert not {"hotlines.index", "hotlines.pipeline", "hotlines.validate", "hotlines.readers", "hotlines.records"} & set(probed["modules"])
+    if argv == ["--version"]:
+        from hotlines import __version__
+
+        assert probed["out"].strip() == f"hotlines {__version__}"
+    else:
+        assert probed["out"].startswith("usage: hotlines")
+
+
+def test_help_lists_every_command() -> None:
+    probed = _probe("--help")
+    for command in ("extract", "schema", "validate", "index"):
+        assert f"    {command}" in probed["out"], command
+    assert "--url" in _probe("extract", "--help")["out"]
+
+
+def test_a_usage_error_imports_nothing_heavy_either() -> None:
+    probed = _probe("extract", str(SEED), str(SEED), "--url", "https://example.invalid/a")
+    assert probed["code"] == 2
+    assert "--url" in probed["err"]
+    assert _imported(probed["modules"], HEAVY) == []
+
+
+def test_extract_leaves_out_the_index_the_validator_and_spacy() -> None:
+    probed = _probe("extract", str(SEED))
+    assert probed["code"] == 0
+    modules = set(probed["modules"])
+    assert not {"sqlite3", "hotlines.index", "hotlines.validate", "spacy", "cpca"} & modules
+    assert "phonenumbers.geocoder" not in modules, "a page with only a 400 number needs no geocoder (0.5 s of tables)"
+
+
+def test_index_queries_leave_out_the_extractors(tmp_path) -> None:
+    """`suspicious` and `export` read the database only: no extractor tables, no phonenumbers."""
+    db = tmp_path / "index.sqlite"
+    from hotlines.cli import main
+
+    assert main(["index", "build", *map(str, sorted(PAGES.glob("0*_*.txt"))), "--db", str(db), "--no-progress"]) == 0
+    probed = _probe("index", "suspicious", "--db", str(db))
+    assert probed["code"] == 0 and "+864001865909" in probed["out"]
+    assert _imported(probed["modules"], ("extractors", "phonenumbers")) == []
+    assert "sqlite3" in probed["modules"]
+
+
+def test_the_parsers_default_size_limit_is_the_readers() -> None:
+    """cli repeats readers.DEFAULT_MAX_BYTES so that building the parser imports no reader."""
+    from hotlines import cli, readers
+
+    assert cli.DEFAULT_MAX_BYTES == readers.DEFAULT_MAX_BYTES
+
+
+def test_the_startup_benchmark_reports_every_figure(tmp_path) -> None:
+    out = tmp_path / "startup.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "startup.py"), "--runs", "1", "--json", str(out)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["budgets_ms"] == {"help": 150.0, "version": 150.0, "extract_one_page": 400.0}
+    for name in ("python_pass", "help", "version", "extract_one_page"):
+        assert figures[f"{name}_ms"]["runs"] == 1 and figures[f"{name}_ms"]["median"] > 0
+    for name, budget in figures["budgets_ms"].items():
+        assert figures["within_budget"][name] == (figures[f"{name}_ms"]["median"] <= budget)
+    assert "hotlines --help" in result.stdout and "001_5cf953adb841b130.txt" in result.stdout
+
+
+GC_PROBE = """
+import gc, sys
+from hotlines.cli import main
+import hotlines.cli as cli
+cli.WARM_UP_MIN_INPUTS = int(sys.argv[1])
+seen = []
+gc.callbacks.append(lambda phase, info: phase == "start" and seen.append(info["generation"]))
+if sys.argv[2] == "off":
+    gc.disable()
+code = main(["extract", *sys.argv[3:]])
+print(code, gc.isenabled(), seen.count(2), gc.get_freeze_count() > 10_000, file=sys.stderr)
+"""
+
+
+def _gc_probe(warm_up_from: int, state: str, *pages: Path) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, str(warm_up_from), state, *map(str, pages)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr.strip().splitlines()[-1].split()
+
+
+def test_extract_loads_without_collections_and_leaves_the_collector_as_it_found_it() -> None:
+    """No full collection walks the freshly loaded tables; they end up frozen (so the collection
+    at exit skips them too); gc.isenabled() is as it was."""
+    assert _gc_probe(20, "on", SEED) == ["0", "True", "0", "True"]
+    assert _gc_probe(20, "off", SEED) == ["0", "False", "0", "True"]
+
+
+def test_a_batch_warms_up_then_collects_as_usual() -> None:
+    code, enabled, collections, frozen = _gc_probe(1, "on", SEED, PAGES / "two_brands.html")
+    assert (code, enabled, frozen) == ("0", "True", "True")
+    assert int(collections) == 1, "warm_up's one full collection"
