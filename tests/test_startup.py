@@ -59,7 +59,7 @@ def test_help_and_version_import_nothing_heavy(argv: list[str]) -> None:
     probed = _probe(*argv)
     assert probed["code"] == 0
     assert _imported(probed["modules"], HEAVY) == []
-    assert not {"hotlines.index", "hotlines.pipeline", "hotlines.validate", "hotlines.readers", "hotlines.records"} & set(probed["modules"])
+    assert not {"hotlines.index", "hotlines.pipeline", "hotlines.validate", "hotlines.readers", "hotlines.pipeline.records"} & set(probed["modules"])
     if argv == ["--version"]:
         from hotlines import __version__
 
@@ -128,7 +128,7 @@ def test_the_startup_benchmark_reports_every_figure(tmp_path) -> None:
 GC_PROBE = """
 import gc, sys
 from hotlines.cli import main
-import hotlines.cli as cli
+import hotlines.cli.commands as cli
 cli.WARM_UP_MIN_INPUTS = int(sys.argv[1])
 seen = []
 gc.callbacks.append(lambda phase, info: phase == "start" and seen.append(info["generation"]))

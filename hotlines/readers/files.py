@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotlines.decoding import decode, declared_charset
+from hotlines.readers.decoding import decode, declared_charset
 from hotlines.errors import InputError
-from hotlines.html_text import html_to_text
+from hotlines.readers.html_text import html_to_text
 from schemas import PageWarning
 
 PAGE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml"})

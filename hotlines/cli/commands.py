@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from hotlines.index import Index
-    from hotlines.progress import Progress
+    from hotlines.cli.progress import Progress
     from hotlines.readers import InputRef
     from schemas import PageRecord
 
@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _safe(text: str) -> str:
-    from hotlines.render import terminal_safe
+    from hotlines.cli.render import terminal_safe
 
     return terminal_safe(text)
 
@@ -147,12 +147,12 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
     import gc
 
     from hotlines.errors import InputError
-    from hotlines.output import LineSink
+    from hotlines.cli.output import LineSink
     from hotlines.pipeline import extract_bytes, warm_up
-    from hotlines.progress import Progress
+    from hotlines.cli.progress import Progress
     from hotlines.readers import iter_inputs, load_bytes
-    from hotlines.records import RECORD_SUFFIXES
-    from hotlines.render import table_header, table_rows
+    from hotlines.pipeline.records import RECORD_SUFFIXES
+    from hotlines.cli.render import table_header, table_rows
 
     skipped: list[str] = []
     inputs = list(iter_inputs(args.paths, skipped))
@@ -285,8 +285,8 @@ def _index_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
 def _run_index_build(args: argparse.Namespace) -> int:
     from hotlines.index import Index, read_official_csv
     from hotlines.pipeline import warm_up
-    from hotlines.progress import Progress
-    from hotlines.records import iter_records
+    from hotlines.cli.progress import Progress
+    from hotlines.pipeline.records import iter_records
 
     failed = 0
     official = read_official_csv(args.official) if args.official else None  # all checked before any page is added
@@ -390,7 +390,7 @@ def _render_suspicious(rows: list[dict[str, Any]], min_brands: int) -> Iterator[
 @_index_command
 def _run_index_export(args: argparse.Namespace) -> int:
     from hotlines.index import Index
-    from hotlines.output import LineSink
+    from hotlines.cli.output import LineSink
 
     with Index(args.db, readonly=True) as index, LineSink(args.output) as out:
         count = index.export(out.handle, args.format)
