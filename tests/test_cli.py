@@ -13,7 +13,7 @@ import pytest
 from conftest import PAGES, ROOT
 from hotlines.cli import main
 from hotlines.pipeline import extract_bytes
-from hotlines.render import terminal_safe
+from hotlines.cli.render import terminal_safe
 from schemas import SCHEMA_VERSION, PageRecord
 
 
@@ -191,7 +191,7 @@ class _Terminal:
 
 
 def test_progress_bar_draws_only_on_a_terminal_and_clears_itself() -> None:
-    from hotlines.progress import Progress
+    from hotlines.cli.progress import Progress
 
     terminal = _Terminal()
     progress = Progress(40, stream=terminal)  # type: ignore[arg-type]

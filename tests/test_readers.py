@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotlines.errors import InputError
-from hotlines.html_text import html_to_text
+from hotlines.readers.html_text import html_to_text
 from hotlines.readers import InputRef, iter_inputs, read_page
 
 PAGE = "海尔热水器售后服务电话：400-699-9999（点击咨询）\n北京市朝阳区、上海市浦东新区\n"
