@@ -43,13 +43,19 @@ class _Model(BaseModel):
 class Source(_Model):
     """Where the page came from and how its bytes were read."""
 
-    path: str = Field(description="Input path as given, or '<stdin>'.")
+    path: str = Field(description="Input path as given, or '<stdin>'; for a page from a crawl archive, the archive.")
     url: str | None = Field(default=None, description="Page URL when known (crawl files).")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the raw bytes.")
     encoding: str = Field(description="Codec the bytes were decoded with, e.g. 'utf-8', 'gb18030'.")
     content_type: ContentType
     title: str | None = Field(default=None, description="HTML <title>; null for plain text.")
     size: int = Field(ge=0, description="Size of the raw bytes.")
+    warc_record_id: str | None = Field(
+        default=None, description="WARC-Record-ID of the response record, for pages read from a crawl archive. Since 1.1."
+    )
+    warc_offset: int | None = Field(
+        default=None, ge=0, description="Byte offset of that record in the archive (`path`). Since 1.1."
+    )
 
 
 class Phone(_Model):
