@@ -2,8 +2,14 @@
 
 Full names (广西壮族自治区, 黔南布依族苗族自治州, 科尔沁左翼中旗), the short forms pages use for
 provinces (广西, 内蒙古) and prefectures (黔南, 湘西州, 海西蒙古族, 自贡), former names from the
-change table (长泰县 -> 长泰区), and our authored aliases (直辖县, 加格达奇区, 博州). One name may
-stand for several units ("海南": the province, and Qinghai's 海南藏族自治州); the resolver decides.
+change table (长泰县 -> 长泰区), our authored aliases (直辖县, 加格达奇区, 博州), and the stems of
+county-level names (西湖 for 西湖区, 巩义 for 巩义市, 浦东 for 浦东新区), which count only right after
+their parent or in a list that follows it. One name may stand for several units ("海南": the
+province, and Qinghai's 海南藏族自治州); the resolver decides.
+
+The index also carries the word lists the resolver needs (all from `data/`, read once): generic
+names that are ordinary words (城区, 郊区), the words that turn a bare name into a proper noun of
+something else (北海公园, 中山路), and the prominence of units that share a name (朝阳区).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import ahocorasick
 
@@ -24,12 +30,21 @@ Form = Literal["full", "short", "stem", "district_stem", "former", "alias", "non
 
 _PROVINCE_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
 _CITY_SUFFIX = re.compile(r"(?:市|地区|盟)$")
+# A county-level name less these is its stem ("西湖区" -> 西湖); the two-character ones only when
+# no sibling takes the same stem with a one-character suffix (井陉县, not 井陉矿区).
+_COUNTY_SUFFIXES = frozenset("区县市旗")
+_COUNTY_LONG_SUFFIXES = frozenset({"新区", "林区", "矿区"})
+# Last characters of a former name or alias written with its administrative suffix (襄樊市, 博州).
+_SUFFIX_CHARS = frozenset("省市区县旗州盟")
 _ALIAS_FORMS: dict[str, Form] = {"marker": "marker", "nonadmin": "nonadmin", "former": "former"}
 
 
-@dataclass(frozen=True, slots=True)
-class NameSense:
-    """One unit a written name can stand for, and how it is written."""
+class NameSense(NamedTuple):
+    """One unit a written name can stand for, and how it is written.
+
+    A named tuple rather than a frozen dataclass: the index makes thousands at start-up, and a
+    tuple is built several times faster.
+    """
 
     adcode: str | None  # None for markers such as 直辖县
     form: Form
@@ -42,6 +57,14 @@ class NameIndex:
     senses: dict[str, tuple[NameSense, ...]]
     table: DivisionTable
     stopwords: tuple[str, ...]
+    stopword_pattern: re.Pattern[str]  # any of `stopwords`, to match at a position
+    generic: frozenset[str]  # names that are ordinary words: never a mention alone
+    bare: frozenset[str]  # names written without a suffix (北海, 西湖): a following head word makes a proper noun
+    heads: re.Pattern[str]  # matches right after a bare name that is part of a proper noun (公园, 中山北路)
+    common_stems: frozenset[str]  # county stems that are ordinary words (南部, 公安): only set apart on the right
+    county_stems: frozenset[str]  # names that are only county stems (西湖, 钱塘): count only after their parent
+    stem_heads: re.Pattern[str]  # after a county stem only: 杭州[钱塘江] is the river
+    prominence: dict[str, float]  # adcode -> prominence of units that share a county-level name
 
 
 def _nations() -> list[str]:
@@ -97,6 +120,51 @@ def _forms(unit: Division, nations: list[str]) -> list[tuple[str, Form]]:
     return forms
 
 
+def _county_stems(units: list[Division], autonomous: dict[str, str]) -> list[tuple[str, str]]:
+    """(stem, adcode) for county-level units written without their suffix: 西湖, 巩义, 浦东, 恭城.
+
+    `autonomous` holds the stems of autonomous counties (恭城 for 恭城瑶族自治县) by adcode. A stem
+    is at least two characters. Stems two units under the same parent would share (伊宁县/伊宁市)
+    are left out: without the suffix nothing tells them apart.
+    """
+    primary: dict[tuple[str, str], list[str]] = {}
+    secondary: dict[tuple[str, str], list[str]] = {}
+    for unit in units:
+        if unit.level != "county":
+            continue
+        parent = unit.city or unit.province
+        name = unit.name
+        if name.endswith(("自治县", "自治旗")):
+            stem = autonomous.get(unit.adcode, "")
+            if len(stem) >= 2:
+                primary.setdefault((stem, parent), []).append(unit.adcode)  # 恭城瑶族自治县 -> 恭城
+            continue
+        if name[-1] in _COUNTY_SUFFIXES and len(name) >= 3:
+            primary.setdefault((name[:-1], parent), []).append(unit.adcode)
+            if name[-2:] in _COUNTY_LONG_SUFFIXES and len(name) >= 4:
+                secondary.setdefault((name[:-2], parent), []).append(unit.adcode)
+    stems = [(stem, codes[0]) for (stem, _), codes in primary.items() if len(codes) == 1]
+    stems += [(key[0], codes[0]) for key, codes in secondary.items() if len(codes) == 1 and key not in primary]
+    return stems
+
+
+def _shared_suffix_forms(table: DivisionTable) -> list[tuple[str, str]]:
+    """"济南市中区": the city's 市 is also the first character of its county 市中区.
+
+    Written that way, the longest name at the start is 济南市 and 市中区 is never seen, so the
+    whole is a name of its own: the city's stem and the county's full name.
+    """
+    forms = []
+    for unit in table.units.values():
+        if unit.level != "county" or unit.city is None or not unit.name.startswith(("市", "地", "盟")):
+            continue
+        city = table.units[unit.city].name
+        stem = _CITY_SUFFIX.sub("", city)
+        if stem != city and len(stem) >= 2 and unit.name.startswith(city[len(stem) :]):
+            forms.append((stem + unit.name, unit.adcode))
+    return forms
+
+
 def _alias_rows() -> list[dict[str, str]]:
     text = importlib.resources.files("extractors").joinpath("data/region_aliases.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
@@ -107,6 +175,69 @@ def _stopwords() -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def _word_list(name: str) -> frozenset[str]:
+    text = importlib.resources.files("extractors").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _data_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV in data/, skipping leading '#' comment lines."""
+    text = importlib.resources.files("extractors").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def generic_names() -> frozenset[str]:
+    """County-level names that are ordinary words (城区, 郊区): only a mention right after a parent."""
+    return frozenset(row["name"] for row in _data_rows("region_generic_names.csv") if row["generic"] == "yes")
+
+
+def _heads(scope: str = "all") -> re.Pattern[str]:
+    """Head words after a bare name (`scope` "all") or after a county stem only ("county_stem")."""
+    rows = [row for row in _data_rows("region_name_heads.csv") if row["after"] == scope or row["kind"] == "not_head"]
+    words = lambda kind: sorted((row["word"] for row in rows if row["kind"] == kind), key=len, reverse=True)  # noqa: E731
+    road, head, not_head = words("road"), words("head"), words("not_head")
+    alternatives = []
+    if road:
+        alternatives.append(f"[东西南北中]?(?:{'|'.join(map(re.escape, road))})")
+    if head:
+        alternatives.append("|".join(map(re.escape, head)))
+    guard = f"(?!{'|'.join(map(re.escape, not_head))})" if not_head else ""
+    return re.compile(f"{guard}(?:{'|'.join(alternatives)})" if alternatives else "(?!)")
+
+
+def prominence() -> dict[str, float]:
+    """adcode -> resident population (2020 census, 10k persons) of units sharing a county-level name."""
+    return {row["adcode"]: float(row["population_10k"]) for row in _data_rows("region_prominence.csv")}
+
+
+def _all_bare(table: DivisionTable, name: str, bucket: list[NameSense]) -> bool:
+    for sense in bucket:
+        if not _is_bare(table, name, sense):
+            return False
+    return True
+
+
+def _is_bare(table: DivisionTable, name: str, sense: NameSense) -> bool:
+    """Is `name` written without an administrative suffix in this sense (北海, 广州, 西湖, 广西)?
+
+    Such a name followed by a head word is part of a proper noun (北海公园); a name with its
+    suffix (北海市, 湘西州, 恭城县) is a mention whatever follows.
+    """
+    form = sense.form
+    if form == "full":
+        return False
+    if form in ("district_stem", "short"):
+        return True
+    if form == "stem":
+        unit = table.units.get(sense.adcode or "")
+        # 湘西州 and 恭城县 are stems written with a suffix; 黔南, 广州, 海西蒙古族 are bare.
+        return unit is not None and unit.level == "city" and not (unit.name.endswith("自治州") and name.endswith("州"))
+    if form in ("former", "alias"):
+        return name[-1] not in _SUFFIX_CHARS
+    return False
+
+
 @lru_cache(maxsize=1)
 def name_index() -> NameIndex:
     """The automaton over every written form; built once per process."""
@@ -115,13 +246,18 @@ def name_index() -> NameIndex:
     senses: dict[str, list[NameSense]] = {}
 
     def add(name: str, sense: NameSense) -> None:
-        bucket = senses.setdefault(name, [])
-        if sense not in bucket:
+        bucket = senses.get(name)
+        if bucket is None:
+            senses[name] = [sense]
+        elif sense not in bucket:
             bucket.append(sense)
 
+    autonomous: dict[str, str] = {}  # adcode -> stem of an autonomous county (恭城)
     for unit in table.units.values():
         for name, form in _forms(unit, nations):
             add(name, NameSense(unit.adcode, form))
+            if form == "stem" and unit.level == "county":
+                autonomous[unit.adcode] = name[:-1]  # 恭城县 -> 恭城
     for former in table.former_names:
         if not former.name:
             continue
@@ -129,9 +265,35 @@ def name_index() -> NameIndex:
     for row in _alias_rows():
         alias_form = _ALIAS_FORMS.get(row["kind"], "alias")
         add(row["name"], NameSense(row["adcode"] or None, alias_form, row["name"] if alias_form == "former" else None))
+    for name, adcode in _county_stems(list(table.units.values()), autonomous):
+        add(name, NameSense(adcode, "district_stem"))
+    for name, adcode in _shared_suffix_forms(table):
+        add(name, NameSense(adcode, "full"))
 
     automaton = ahocorasick.Automaton()
     for name in senses:
         automaton.add_word(name, name)
     automaton.make_automaton()
-    return NameIndex(automaton, {name: tuple(bucket) for name, bucket in senses.items()}, table, _stopwords())
+    bare, county_stems = set(), set()
+    for name, bucket in senses.items():
+        if len(bucket) == 1 and bucket[0].form == "full":
+            continue  # most names: a unit's full name
+        if _all_bare(table, name, bucket):
+            bare.add(name)
+        if all(sense.form == "district_stem" for sense in bucket):
+            county_stems.add(name)
+    stopwords = _stopwords()
+    return NameIndex(
+        automaton,
+        {name: tuple(bucket) for name, bucket in senses.items()},
+        table,
+        stopwords,
+        re.compile("|".join(map(re.escape, sorted(stopwords, key=len, reverse=True))) or "(?!)"),
+        generic_names(),
+        frozenset(bare),
+        _heads(),
+        _word_list("region_common_stems.txt"),
+        frozenset(county_stems),
+        _heads("county_stem"),
+        prominence(),
+    )
