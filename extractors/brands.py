@@ -550,13 +550,17 @@ def _candidate(text: str, appliance_start: int, stops: set[int]) -> tuple[int, i
 
 
 def _skip_leading_region_names(text: str, start: int, end: int) -> int:
-    """"深圳昌尔特": a place name at the front is a region, not part of the brand."""
+    """"深圳昌尔特": a place name at the front is a region, not part of the brand.
+
+    Only names that stand for a place on their own: a county stem without its suffix (大田 of
+    大田县) is a place only right after its parent, so "大田…" may start a brand.
+    """
     senses = name_index().senses
     moved = True
     while moved:
         moved = False
         for length in range(min(8, end - start - 2), 1, -1):
-            if text[start : start + length] in senses:
+            if any(sense.form != "district_stem" for sense in senses.get(text[start : start + length], ())):
                 start += length
                 moved = True
                 break

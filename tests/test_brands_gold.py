@@ -105,3 +105,11 @@ def test_the_title_is_one_more_line_read_by_the_same_brand_rules() -> None:
     page = "<title>LGBT 美的空调售后电话400-699-9999</title><p>美的空调维修400-699-9999</p>".encode()
     record = extract_bytes("t.html", page, suffix=".html")
     assert [(lk.brand, lk.appliance, lk.phone, lk.lines) for lk in record.links] == [("美的", "air_conditioner", "+864006999999", 2)]
+
+
+def test_a_county_stem_may_start_a_discovered_brand() -> None:
+    """大田 is 大田县 only right after its parent, so "大田宝" stays a brand; 深圳 is always a place."""
+    from extractors.brands import extract_brands
+
+    text = "大田宝热水器售后电话\n大田宝热水器维修电话\n深圳昌尔特热水器售后\n深圳昌尔特热水器维修"
+    assert [b.name for b in extract_brands(text)] == ["大田宝", "昌尔特"]
