@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from extractors.table_cache import cached
+
 Level = Literal["province", "city", "county"]
 
 # NBS groupings in cpca's table that are not divisions.
@@ -117,7 +119,24 @@ class _Raw:
 
 @lru_cache(maxsize=1)
 def division_table() -> DivisionTable:
-    """cpca's table with our changes applied: the divisions in force today."""
+    """cpca's table with our changes applied: the divisions in force today.
+
+    Built once, then kept in the table cache (`table_cache`) for later runs.
+    """
+    return cached("divisions", table_sources(), _build_division_table)
+
+
+def table_sources() -> list[Path]:
+    """Every file the division table is built from, the code included (the cache's key)."""
+    return [cpca_resource("adcodes.csv"), data_file("division_changes.csv"), Path(__file__)]
+
+
+def data_file(name: str) -> Path:
+    """A file of extractors/data/ as a path."""
+    return Path(str(importlib.resources.files("extractors").joinpath(f"data/{name}")))
+
+
+def _build_division_table() -> DivisionTable:
     units: dict[str, _Raw] = {}
     for row in cpca_rows():
         if row["name"] in _PLACEHOLDERS:

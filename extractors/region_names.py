@@ -18,13 +18,15 @@ import csv
 import importlib.resources
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
 import ahocorasick
 
-from extractors.divisions import Division, DivisionTable, cpca_resource, division_table
+from extractors.divisions import Division, DivisionTable, cpca_resource, data_file, division_table, table_sources
+from extractors.table_cache import cached
 
 Form = Literal["full", "short", "stem", "district_stem", "former", "alias", "nonadmin", "marker"]
 
@@ -240,7 +242,17 @@ def _is_bare(table: DivisionTable, name: str, sense: NameSense) -> bool:
 
 @lru_cache(maxsize=1)
 def name_index() -> NameIndex:
-    """The automaton over every written form; built once per process."""
+    """The automaton over every written form; built once, then kept in the table cache.
+
+    The cached copy leaves the division table out (it has its own cache entry) and gets the
+    process's one table back here.
+    """
+    sources = [*table_sources(), Path(__file__), *sorted(data_file("x").parent.glob("region_*"))]
+    index = cached("region_names", sources, lambda: replace(_build_name_index(), table=None))  # type: ignore[arg-type]
+    return replace(index, table=division_table())
+
+
+def _build_name_index() -> NameIndex:
     table = division_table()
     nations = _nations()
     senses: dict[str, list[NameSense]] = {}

@@ -1,0 +1,63 @@
+"""The on-disk table cache: a cached table equals a fresh build, and a bad cache is no error."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PROBE = """
+import json, sys
+from extractors.region_names import name_index
+from extractors.divisions import division_table
+index = name_index()
+print(json.dumps({"senses": len(index.senses), "units": len(division_table().units),
+                  "same_table": index.table is division_table(),
+                  "probe": [s.adcode for s in index.senses["朝阳区"]]}))
+"""
+
+
+def _run(cache: str) -> dict:
+    import json
+
+    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, check=False,
+                            env={**__import__("os").environ, "HOTLINES_CACHE_DIR": cache})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_cached_table_equals_a_fresh_build(tmp_path) -> None:
+    fresh = _run("off")
+    first = _run(str(tmp_path))  # builds and stores
+    stored = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.pickle"))
+    assert stored == ["divisions", "region_names"]
+    second = _run(str(tmp_path))  # loads
+    assert fresh == first == second
+    assert second["same_table"] is True and second["units"] > 3000
+
+
+def test_a_corrupt_or_foreign_cache_file_is_rebuilt(tmp_path) -> None:
+    _run(str(tmp_path))
+    for path in tmp_path.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert _run(str(tmp_path)) == _run("off")
+    for path in tmp_path.glob("*.pickle"):
+        pickle.loads(path.read_bytes())  # replaced by a good one
+
+
+def test_a_changed_source_makes_a_new_key(tmp_path) -> None:
+    from extractors.table_cache import _key
+
+    source = tmp_path / "table.csv"
+    source.write_text("a", encoding="utf-8")
+    before = _key("t", [source])
+    source.write_text("ab", encoding="utf-8")
+    assert _key("t", [source]) != before
+
+
+def test_an_unwritable_cache_directory_is_no_error(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert _run(str(blocker / "cache"))["units"] > 3000  # cannot create a folder under a file
