@@ -3,13 +3,15 @@
 The pydantic models check shapes; this module checks meaning: that an E.164 number parses and
 its `kind` is what phonenumbers says, that an adcode exists and its names agree with today's
 divisions, that spans lie inside the text and agree with `count` and `raw`, that links point at
-entities of the same record. Files stream one line at a time, so any size runs in flat memory.
+entities of the same record. Files stream one line (Parquet: one row group) at a time, so any
+size runs in flat memory.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,22 @@ class Problem:
 
 class UnreadableInput(Exception):
     """An input that cannot be read at all (missing, a directory, not JSON text)."""
+
+
+def read_documents(name: str) -> Iterator[tuple[int, bytes | Any]]:
+    """(line or row, document) per record of one input (a file, or - for stdin); UnreadableInput
+    naming it when it cannot be read, at the start or, for a Parquet file, part-way."""
+    if name.lower().endswith(".parquet"):
+        from hotlines.parquet import ParquetError, iter_rows
+
+        try:
+            yield from iter_rows(name)
+        except ParquetError as error:
+            raise UnreadableInput(str(error)) from None
+        return
+    handle = sys.stdin.buffer if name == "-" else open_input(name)
+    with handle:
+        yield from iter_documents("<stdin>" if name == "-" else name, handle)
 
 
 def iter_documents(name: str, handle: BinaryIO) -> Iterator[tuple[int, bytes | Any]]:

@@ -19,7 +19,7 @@ from conftest import PAGES, ROOT
 
 # Heavy at import time (pydantic models, phonenumbers' metadata, sqlite3, tables) or never
 # needed by the command named.
-HEAVY = ("extractors", "schemas", "pydantic", "pydantic_core", "phonenumbers", "sqlite3", "spacy", "cpca")
+HEAVY = ("extractors", "schemas", "pydantic", "pydantic_core", "phonenumbers", "sqlite3", "spacy", "cpca", "pyarrow")
 SEED = PAGES / "001_5cf953adb841b130.txt"
 
 PROBE = """
@@ -86,7 +86,7 @@ def test_extract_leaves_out_the_index_the_validator_and_spacy() -> None:
     probed = _probe("extract", str(SEED))
     assert probed["code"] == 0
     modules = set(probed["modules"])
-    assert not {"sqlite3", "hotlines.index", "hotlines.validate", "spacy", "cpca"} & modules
+    assert not {"sqlite3", "hotlines.index", "hotlines.validate", "spacy", "cpca", "pyarrow", "hotlines.parquet"} & modules
     assert "phonenumbers.geocoder" not in modules, "a page with only a 400 number needs no geocoder (0.5 s of tables)"
 
 
@@ -98,8 +98,21 @@ def test_index_queries_leave_out_the_extractors(tmp_path) -> None:
     assert main(["index", "build", *map(str, sorted(PAGES.glob("0*_*.txt"))), "--db", str(db), "--no-progress"]) == 0
     probed = _probe("index", "suspicious", "--db", str(db))
     assert probed["code"] == 0 and "+864001865909" in probed["out"]
-    assert _imported(probed["modules"], ("extractors", "phonenumbers")) == []
+    assert _imported(probed["modules"], ("extractors", "phonenumbers", "pyarrow")) == []
     assert "sqlite3" in probed["modules"]
+
+
+def test_only_parquet_imports_pyarrow(tmp_path) -> None:
+    """pyarrow (tens of MB of shared libraries) loads for Parquet output or input, for nothing else."""
+    parquet, jsonl = tmp_path / "r.parquet", tmp_path / "r.jsonl"
+    probed = _probe("extract", str(SEED), "-o", str(parquet))
+    assert probed["code"] == 0 and "pyarrow" in probed["modules"], "the probe sees pyarrow when it is used"
+    assert _probe("extract", str(SEED), "-o", str(jsonl))["code"] == 0
+    for argv in (["validate", str(jsonl)], ["index", "build", str(jsonl), "--db", str(tmp_path / "i.sqlite"), "--no-progress"]):
+        probed = _probe(*argv)
+        assert probed["code"] == 0, probed["err"]
+        assert _imported(probed["modules"], ("pyarrow",)) == [], argv
+    assert "pyarrow" in _probe("validate", str(parquet))["modules"]
 
 
 def test_the_parsers_default_size_limit_is_the_readers() -> None:

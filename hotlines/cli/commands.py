@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from hotlines.index import Index
     from hotlines.cli.progress import Progress
-    from hotlines.readers import InputRef
+    from hotlines.pipeline.tasks import PageTask
     from schemas import PageRecord
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser("extract", help="extract one record per page (JSONL or a table)")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="page files (.txt, .html), directories, or - for stdin")
-    extract.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
-    extract.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    extract.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout; FILE.parquet: Parquet")
+    extract.add_argument("--format", choices=("jsonl", "table", "parquet"), help="default: jsonl, or parquet for -o FILE.parquet")
     extract.add_argument("--include-text", action="store_true", help="include the extracted text spans point into")
     extract.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help="refuse larger inputs (default: %(default)s)")
     extract.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of a page record")
     schema.set_defaults(run=_run_schema)
 
-    validate = commands.add_parser("validate", help="check records (JSONL or JSON) against the schema and its rules")
-    validate.add_argument("paths", nargs="+", metavar="FILE", help="JSONL or JSON record files, - for stdin")
+    validate = commands.add_parser("validate", help="check records (JSONL, JSON or Parquet) against the schema and its rules")
+    validate.add_argument("paths", nargs="+", metavar="FILE", help="JSONL, JSON or Parquet (.parquet) record files, - for stdin")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object per line")
     validate.set_defaults(run=_run_validate)
 
@@ -125,6 +125,7 @@ def _run_schema(args: argparse.Namespace) -> int:
 def _run_extract(args: argparse.Namespace) -> int:
     if args.url is not None:
         _check_one_page_for_url(args)
+    _choose_output_format(args)
     import gc
 
     # Loading the models and tables creates hundreds of thousands of long-lived objects, and
@@ -148,50 +149,68 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
 
     from hotlines.errors import InputError
     from hotlines.cli.output import LineSink
-    from hotlines.pipeline import extract_bytes, warm_up
+    from hotlines.pipeline import warm_up
     from hotlines.cli.progress import Progress
-    from hotlines.readers import iter_inputs, load_bytes
-    from hotlines.pipeline.records import RECORD_SUFFIXES
+    from hotlines.pipeline.tasks import iter_page_records
+    from hotlines.readers import ArchiveError, ArchiveTally, archive_format, iter_inputs
     from hotlines.cli.render import table_header, table_rows
 
     skipped: list[str] = []
     inputs = list(iter_inputs(args.paths, skipped))
-    if len(inputs) >= WARM_UP_MIN_INPUTS:
+    archives = sum(1 for item in inputs if not isinstance(item, InputError) and archive_format(item.name))
+    if archives and args.url is not None:
+        args.command_parser.error(f"--url is the address of one page, but {args.paths[0]} is a crawl archive, whose records carry their own URLs")
+    if len(inputs) >= WARM_UP_MIN_INPUTS or archives:  # an archive holds many pages
         warm_up()
         if collecting:
             gc.enable()
     failed = 0
-    progress = Progress(len(inputs), enabled=not args.no_progress)
+    progress = Progress(len(inputs), enabled=not args.no_progress, counting=bool(archives))
+    tally = ArchiveTally()
+    failed_archives: set[str] = set()
+    current: list[str] = []  # the page task being built
+
+    def report(error: InputError) -> None:
+        nonlocal failed
+        if isinstance(error, ArchiveError):  # an archive with damage is one failed input, however many records
+            failed += error.archive not in failed_archives
+            failed_archives.add(error.archive)
+        else:
+            failed += 1
+            if error.name not in current:  # an input that never became a task (missing, a record file)
+                progress.step(error.name)
+        progress.message(f"hotlines: error: {_safe(str(error))}")
+
+    def started(task: PageTask) -> None:
+        current[:] = [task.name]
+        progress.step(task.name)
     try:
-        sink = LineSink(args.output)
-        sink.__enter__()
+        if args.format == "parquet":
+            from hotlines.parquet import ParquetError, ParquetSink
+
+            try:
+                sink = ParquetSink(args.output).__enter__()
+            except ParquetError as error:  # no pyarrow
+                print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
+                return EXIT_USAGE
+        else:
+            sink = LineSink(args.output)
+            sink.__enter__()
     except OSError as error:
         print(f"hotlines: error: cannot write {_safe(str(args.output))}: {error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
     try:
         if args.format == "table":
             sink.write_line(table_header())
-        for item in inputs:
-            progress.step(item.name)
-            try:
-                if isinstance(item, InputError):
-                    raise item
-                if item.path is not None and item.path.suffix.lower() in RECORD_SUFFIXES:
-                    raise InputError(item.name, "a file of records, not a page (use `hotlines validate` or `hotlines index build`)")
-                record = extract_bytes(
-                    item.name,
-                    load_bytes(item, args.max_bytes),
-                    suffix=_suffix(item),
-                    include_text=args.include_text,
-                    url=args.url,
-                )
-            except InputError as error:
-                failed += 1
-                progress.message(f"hotlines: error: {_safe(str(error))}")
-                continue
+        records = iter_page_records(
+            inputs, on_error=report, tally=tally, max_bytes=args.max_bytes, include_text=args.include_text, url=args.url, on_task=started
+        )
+        for record in records:
             if args.format == "table":
                 for row in table_rows(record):
                     sink.write_line(row)
+            elif args.format == "parquet":
+                sink.write_record(record)
             else:
                 sink.write_line(record.model_dump_json())
     finally:
@@ -199,9 +218,23 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
         sink.__exit__(None, None, None)
     if skipped:
         print(f"hotlines: skipped {len(skipped)} file(s) in directories that are not pages (.txt/.html), e.g. {_safe(skipped[0])}", file=sys.stderr)
+    if archives:
+        print(f"hotlines: {tally.summary()}", file=sys.stderr)
     total = len(inputs)
     print(f"hotlines: {total - failed} of {total} input(s) extracted, {failed} failed", file=sys.stderr)
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _choose_output_format(args: argparse.Namespace) -> None:
+    """--format, else parquet for -o FILE.parquet, else jsonl. Parquet goes to a file only (usage error, exit 2)."""
+    parser: argparse.ArgumentParser = args.command_parser
+    to_parquet_file = bool(args.output) and args.output.lower().endswith(".parquet")
+    if args.format is None:
+        args.format = "parquet" if to_parquet_file else "jsonl"
+    elif to_parquet_file and args.format != "parquet":
+        parser.error(f"-o {args.output} names a Parquet file, but --format is {args.format}")
+    if args.format == "parquet" and args.output in (None, "-"):
+        parser.error("Parquet is written to a file, not to stdout: give -o FILE.parquet")
 
 
 def _check_one_page_for_url(args: argparse.Namespace) -> None:
@@ -221,21 +254,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     """Exit 0: every record valid; 1: some records invalid; 2: some input unreadable."""
     import json
 
-    from hotlines.validate import UnreadableInput, check_document, iter_documents, open_input
+    from hotlines.validate import UnreadableInput, check_document, read_documents
 
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     records = invalid = unreadable = problems = 0
     for name in args.paths:
-        try:
-            handle = sys.stdin.buffer if name == "-" else open_input(name)
-        except UnreadableInput as error:
-            unreadable += 1
-            print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
-            continue
         shown = "<stdin>" if name == "-" else name
-        with handle:
-            for line, document in iter_documents(shown, handle):
+        try:
+            for line, document in read_documents(name):  # line: a JSONL line, or a Parquet row
                 records += 1
                 found = check_document(shown, line, document)
                 invalid += bool(found)
@@ -245,6 +272,9 @@ def _run_validate(args: argparse.Namespace) -> int:
                         print(json.dumps({"file": problem.file, "line": problem.line, "path": problem.path, "message": problem.message}, ensure_ascii=False))
                     else:
                         print(_safe(str(problem)))
+        except UnreadableInput as error:  # at the start, or part-way through a Parquet file
+            unreadable += 1
+            print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
     summary = {"records": records, "valid": records - invalid, "invalid": invalid, "problems": problems, "unreadable_inputs": unreadable}
     if args.format == "json":
         print(json.dumps({"summary": summary}))
@@ -287,13 +317,20 @@ def _run_index_build(args: argparse.Namespace) -> int:
     from hotlines.pipeline import warm_up
     from hotlines.cli.progress import Progress
     from hotlines.pipeline.records import iter_records
+    from hotlines.readers import ArchiveError, ArchiveTally
 
     failed = 0
     official = read_official_csv(args.official) if args.official else None  # all checked before any page is added
+    tally = ArchiveTally()
+    failed_archives: set[str] = set()
 
     def report(error: Exception) -> None:
         nonlocal failed
-        failed += 1
+        if isinstance(error, ArchiveError):  # an archive with damage is one failed input, however many records
+            failed += error.archive not in failed_archives
+            failed_archives.add(error.archive)
+        else:
+            failed += 1
         progress.message(f"hotlines: error: {_safe(str(error))}")
 
     progress = Progress(0, enabled=not args.no_progress, counting=True)
@@ -301,12 +338,14 @@ def _run_index_build(args: argparse.Namespace) -> int:
     with Index(args.db) as index:
         if official is not None:
             index.load_official(official)
-        records = iter_records(args.paths, report, max_bytes=args.max_bytes)
+        records = iter_records(args.paths, report, max_bytes=args.max_bytes, tally=tally)
         try:
             summary = index.add_records(_counted(records, progress), batch_size=args.batch_size)
         finally:
             progress.close()
         stats = index.stats()
+    if tally.archives:
+        print(f"hotlines: {tally.summary()}", file=sys.stderr)
     print(
         f"hotlines: index {_safe(args.db)}: {summary.added} page(s) added, {summary.replaced} replaced, "
         f"{summary.unchanged} already there, {failed} input(s) failed; now {stats['pages']} pages, "
@@ -407,10 +446,6 @@ def _run_index_official(args: argparse.Namespace) -> int:
         count = index.load_official(rows)
     print(f"hotlines: {count} official number(s) loaded", file=sys.stderr)
     return EXIT_OK
-
-
-def _suffix(ref: InputRef) -> str:
-    return ref.path.suffix if ref.path is not None else ""
 
 
 def entry_point() -> None:

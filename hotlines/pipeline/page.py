@@ -27,8 +27,19 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def build_record(page: Page, *, include_text: bool = False, url: str | None = None) -> PageRecord:
-    """Run every extractor over a decoded page and assemble its record."""
+def build_record(
+    page: Page,
+    *,
+    include_text: bool = False,
+    url: str | None = None,
+    warc_record_id: str | None = None,
+    warc_offset: int | None = None,
+) -> PageRecord:
+    """Run every extractor over a decoded page and assemble its record.
+
+    `url` is where the page was fetched from; `warc_record_id` and `warc_offset` name the
+    record of a crawl archive it was read from (`page.name` is then the archive).
+    """
     doc = normalize(page.text)
     phones = extract_phones(doc)
     title_in_text = page.title is not None and _numbers_only_in_title(page.title, phones)
@@ -49,6 +60,8 @@ def build_record(page: Page, *, include_text: bool = False, url: str | None = No
             content_type=page.content_type,  # type: ignore[arg-type]
             title=page.title,
             size=page.size,
+            warc_record_id=warc_record_id,
+            warc_offset=warc_offset,
         ),
         phones=phones,
         brands=found.brands,

@@ -1,7 +1,8 @@
-"""Records from inputs: page files are extracted, JSONL files of records are read back.
+"""Records from inputs: page files are extracted, JSONL and Parquet files of records are read back.
 
-Both stream: one record at a time, so a batch of any size runs in flat memory. A bad input or
-a bad line is reported through `on_error` with its name (and line number) and skipped.
+All stream: one record (Parquet: one row group) at a time, so a batch of any size runs in flat
+memory. A bad input or a bad line is reported through `on_error` with its name (and line or
+row number) and skipped.
 """
 
 from __future__ import annotations
@@ -9,21 +10,28 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from hotlines.errors import InputError
-from hotlines.pipeline import extract_bytes
-from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, iter_inputs, load_bytes
+from hotlines.pipeline.tasks import iter_page_records
+from hotlines.readers import DEFAULT_MAX_BYTES, ArchiveTally, InputRef, iter_inputs
 from schemas import READABLE_VERSIONS, PageRecord
 
-RECORD_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+RECORD_SUFFIXES = frozenset({".jsonl", ".ndjson", ".parquet"})
 
 
 def iter_records(
-    args: Iterable[str], on_error: Callable[[InputError], None], *, max_bytes: int = DEFAULT_MAX_BYTES
+    args: Iterable[str],
+    on_error: Callable[[InputError], None],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    tally: ArchiveTally | None = None,
 ) -> Iterator[PageRecord]:
-    """Every record the arguments hold, in order: pages extracted, record files read line by line."""
+    """Every record the arguments hold, in order: pages extracted (crawl archives' pages counted
+    in `tally`), record files read line by line."""
+    tally = tally if tally is not None else ArchiveTally()
     for item in _inputs(args):
         if isinstance(item, InputError):
             on_error(item)
@@ -32,11 +40,7 @@ def iter_records(
         elif item.path is None and _stdin_holds_records():
             yield from read_record_lines(sys.stdin.buffer, item.name, on_error)  # hotlines extract … | hotlines index build -
         else:
-            try:
-                data = load_bytes(item, max_bytes)
-                yield extract_bytes(item.name, data, suffix=item.path.suffix if item.path else "")
-            except InputError as error:
-                on_error(error)
+            yield from iter_page_records([item], on_error=on_error, tally=tally, max_bytes=max_bytes)
 
 
 def _inputs(args: Iterable[str]) -> Iterator[InputRef | InputError]:
@@ -50,7 +54,10 @@ def _inputs(args: Iterable[str]) -> Iterator[InputRef | InputError]:
 
 
 def read_record_file(path: Path, name: str, on_error: Callable[[InputError], None]) -> Iterator[PageRecord]:
-    """Records of a JSONL file."""
+    """Records of a JSONL or Parquet file."""
+    if path.suffix.lower() == ".parquet":
+        yield from read_parquet_records(path, name, on_error)
+        return
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -79,11 +86,29 @@ def read_record_lines(handle: Iterable[bytes], name: str, on_error: Callable[[In
         yield record
 
 
-def _validation_message(error: ValidationError, line: bytes) -> str:
+def read_parquet_records(path: Path, name: str, on_error: Callable[[InputError], None]) -> Iterator[PageRecord]:
+    """Records of a Parquet file, validated one at a time; a bad row is reported as NAME:ROW,
+    a file that is not Parquet records (or breaks part-way) as NAME."""
+    from hotlines.parquet import ParquetError, iter_rows
+
+    try:
+        for number, row in iter_rows(path, name):
+            try:
+                record = PageRecord.model_validate(row)
+            except ValidationError as error:
+                on_error(InputError(f"{name}:{number}", _validation_message(error, row)))
+                continue
+            yield record
+    except ParquetError as error:
+        on_error(InputError(name, error.reason))
+
+
+def _validation_message(error: ValidationError, line: bytes | dict[str, Any]) -> str:
     first = error.errors()[0]
     if first["type"] == "json_invalid":
         return f"not valid JSON ({first['msg']})"
-    if any(e["loc"] == ("schema_version",) for e in error.errors()) and b'"schema_version"' in line:
+    has_version = line.get("schema_version") is not None if isinstance(line, dict) else b'"schema_version"' in line
+    if any(e["loc"] == ("schema_version",) for e in error.errors()) and has_version:
         return f"record from another schema version (this hotlines reads {', '.join(READABLE_VERSIONS)})"
     location = ".".join(str(part) for part in first["loc"])
     return f"not a valid record: {location}: {first['msg']} ({error.error_count()} problem(s))"

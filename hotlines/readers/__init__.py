@@ -1,7 +1,7 @@
-"""Readers: from inputs (files, directories, stdin) to decoded pages.
+"""Readers: from inputs (files, directories, stdin, crawl archives) to decoded pages.
 
-`files` walks the inputs and reads bytes, `decoding` finds the encoding, `html_text` turns
-markup into the text every span points into.
+`files` walks the inputs and reads bytes, `warc` streams the pages of WARC and ARC archives,
+`decoding` finds the encoding, `html_text` turns markup into the text every span points into.
 """
 
 from hotlines.readers.files import (
@@ -11,9 +11,15 @@ from hotlines.readers.files import (
     STDIN,
     InputRef,
     Page,
+    archive_format,
     iter_inputs,
     load_bytes,
     read_page,
 )
+from hotlines.readers.warc import ArchiveError, ArchiveRecord, ArchiveTally, SkippedRecord, archive_page, iter_archive
 
-__all__ = ["DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "PAGE_SUFFIXES", "STDIN", "InputRef", "Page", "iter_inputs", "load_bytes", "read_page"]
+__all__ = [
+    "DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "PAGE_SUFFIXES", "STDIN", "InputRef", "Page", "archive_format", "iter_inputs",
+    "load_bytes", "read_page",
+    "ArchiveError", "ArchiveRecord", "ArchiveTally", "SkippedRecord", "archive_page", "iter_archive",
+]  # fmt: skip

@@ -3,6 +3,11 @@
 GBK and GB2312 are subsets of GB18030, so one codec reads all three. A page that is mostly UTF-8
 with a few stray bytes (a pasted fragment in another encoding) is still read, with the damage
 reported as a warning rather than the page being refused.
+
+For a page from a crawl archive the HTTP header's charset comes first, then the page's own
+declaration, then detection. A Western single-byte label in the header (ISO-8859-1,
+windows-1252) is what servers send by default, and decoding with it never fails, so it is
+tried last, after detection.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ _BOMS = (
 )
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "hz-gb-2312"}
+# Servers' default labels (codec names): tried after detection when only a header names them.
+_SERVER_DEFAULTS = frozenset({"iso8859-1", "cp1252"})
 # Up to this share of its non-ASCII bytes bad, a UTF-8 page is read with replacements and a warning.
 _MAX_REPLACED_SHARE = 0.05
 _ASCII = bytes(range(0x80))
@@ -39,7 +46,12 @@ def declared_charset(head: bytes) -> str | None:
     match = _DECLARED.search(head)
     if not match:
         return None
-    label = match.group(1).decode("ascii").lower()
+    return charset_label(match.group(1).decode("ascii"))
+
+
+def charset_label(label: str) -> str | None:
+    """A charset label as Python's codec name ('GBK' -> 'gb18030', 'latin-1' -> 'iso8859-1'); None if unknown."""
+    label = label.strip().strip("\"'").lower()
     if label in _GB_FAMILY:
         return "gb18030"
     try:
@@ -48,19 +60,25 @@ def declared_charset(head: bytes) -> str | None:
         return None
 
 
-def decode(data: bytes, name: str, declared: str | None = None) -> Decoded:
-    """Decode page bytes, or raise `InputError` naming the input when no reading is credible."""
+def decode(data: bytes, name: str, declared: str | None = None, *, transport: str | None = None) -> Decoded:
+    """Decode page bytes, or raise `InputError` naming the input when no reading is credible.
+
+    `transport` (the HTTP header's charset, as `charset_label` names it) is tried before
+    `declared` (the page's own), unless it is a Western single-byte default, tried last.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoded(data.decode(codec), "utf-8" if codec == "utf-8-sig" else codec, 0)
             except UnicodeDecodeError as error:
                 raise InputError(name, f"starts with a {codec} byte-order mark but is not {codec}: {error.reason}") from None
-    if declared:
-        try:
-            return Decoded(data.decode(declared), declared, 0)
-        except UnicodeDecodeError:
-            pass  # pages lie about their charset; fall through to detection
+    weak = transport if transport in _SERVER_DEFAULTS else None
+    for label in (None if weak else transport, declared):
+        if label:
+            try:
+                return Decoded(data.decode(label), label, 0)
+            except UnicodeDecodeError:
+                pass  # pages lie about their charset; fall through to detection
     try:
         return Decoded(data.decode("utf-8"), "utf-8", 0)
     except UnicodeDecodeError:
@@ -76,4 +94,9 @@ def decode(data: bytes, name: str, declared: str | None = None) -> Decoded:
         return Decoded(data.decode("gb18030"), "gb18030", 0)
     except UnicodeDecodeError:
         pass
+    if weak:
+        try:
+            return Decoded(data.decode(weak), weak, 0)
+        except UnicodeDecodeError:
+            pass
     raise InputError(name, "undecodable: the bytes are neither UTF-8 nor GB18030/GBK (is it text?)")

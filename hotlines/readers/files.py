@@ -3,9 +3,10 @@
 Each input becomes either a `Page` or an `InputError` naming it, so that one bad file never
 stops a batch. Directories are walked in a stable (sorted) order and yield the files whose
 suffix says they are pages, and any other file whose first bytes are HTML (crawl mirrors save
-pages as `index.php`, `show.asp` or with no suffix at all); a file named explicitly is always
-read. Whether a page is HTML is decided by its content, whatever its suffix: a `.txt` file
-that holds markup is read as HTML.
+pages as `index.php`, `show.asp` or with no suffix at all), and crawl archives (`.warc`,
+`.warc.gz`, `.arc`, `.arc.gz`, read record by record by `readers.warc`); a file named explicitly
+is always read. Whether a page is HTML is decided by its content, whatever its suffix: a `.txt`
+file that holds markup is read as HTML.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotlines.readers.decoding import decode, declared_charset
+from hotlines.readers.decoding import charset_label, decode, declared_charset
 from hotlines.errors import InputError
 from hotlines.readers.html_text import html_to_text
 from schemas import PageWarning
@@ -28,6 +29,8 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 STDIN = "-"
 
 _SNIFF = 4096
+# Crawl archives, by name: read record by record (hotlines.readers.warc), never as one page.
+ARCHIVE_SUFFIXES = {".warc": "warc", ".warc.gz": "warc", ".arc": "arc", ".arc.gz": "arc"}
 # Never pages, whatever they hold: records (read by `index build`/`validate`) and archives.
 _NEVER_SNIFFED = frozenset({".json", ".jsonl", ".parquet", ".gz", ".zip", ".warc", ".arc", ".sqlite", ".db"})
 _BINARY_MAGIC = {
@@ -63,6 +66,15 @@ class Page:
     warnings: list[PageWarning] = field(default_factory=list)
 
 
+def archive_format(name: str) -> str | None:
+    """'warc' or 'arc' for a crawl archive's file name (.warc, .warc.gz, .arc, .arc.gz), else None."""
+    lowered = name.lower()
+    for suffix, kind in ARCHIVE_SUFFIXES.items():
+        if lowered.endswith(suffix):
+            return kind
+    return None
+
+
 def iter_inputs(args: Iterable[str], skipped: list[str] | None = None) -> Iterator[InputRef | InputError]:
     """Expand command-line arguments into inputs, in order; directories recursively.
 
@@ -92,7 +104,7 @@ def _walk(root: Path, skipped: list[str] | None) -> Iterator[InputRef | InputErr
                 path = Path(folder, name)
                 if name.startswith("."):
                     continue
-                if path.suffix.lower() in PAGE_SUFFIXES or _file_looks_like_html(path):
+                if path.suffix.lower() in PAGE_SUFFIXES or archive_format(name) or _file_looks_like_html(path):
                     yield InputRef(str(path), path)
                 elif skipped is not None:
                     skipped.append(str(path))
@@ -105,7 +117,7 @@ def _file_looks_like_html(path: Path) -> bool:
         return False
     try:
         with path.open("rb") as handle:
-            return _looks_like_html(handle.read(_SNIFF))
+            return looks_like_html(handle.read(_SNIFF))
     except OSError:
         return False
 
@@ -132,14 +144,18 @@ def load_bytes(ref: InputRef, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def read_page(name: str, data: bytes, suffix: str = "") -> Page:
-    """Decode and, for HTML, strip markup; raise `InputError` for what is not a text page."""
+def read_page(name: str, data: bytes, suffix: str = "", charset: str | None = None) -> Page:
+    """Decode and, for HTML, strip markup; raise `InputError` for what is not a text page.
+
+    `charset` is the one the transport names (an HTTP Content-Type header): it is tried before
+    the page's own declaration (see `decoding.decode`).
+    """
     if not data:
         raise InputError(name, "empty file")
     _refuse_binary(name, data)
-    is_html = suffix.lower() in HTML_SUFFIXES or _looks_like_html(data)
+    is_html = suffix.lower() in HTML_SUFFIXES or looks_like_html(data)
     declared = declared_charset(data[:_SNIFF]) if is_html else None
-    decoded = decode(data, name, declared)
+    decoded = decode(data, name, declared, transport=charset_label(charset) if charset else None)
     warnings = []
     if decoded.replaced:
         warnings.append(
@@ -177,6 +193,7 @@ def _refuse_binary(name: str, data: bytes) -> None:
         raise InputError(name, f"binary file (NUL byte at offset {nul}), not a text page")
 
 
-def _looks_like_html(data: bytes) -> bool:
+def looks_like_html(data: bytes) -> bool:
+    """True when the first bytes are HTML markup (a doctype, <html>, <head> or <body>)."""
     head = data[:_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(tag in head for tag in (b"<body", b"<head", b"<html"))
