@@ -100,7 +100,11 @@ def hints(doc: NormalizedText) -> list[int]:
     found = [match.start() for match in enclosed_any.finditer(text)]
     cjk_runs = doc.cjk_runs()
     known = list(map(_numeral_runs.get, doc.cjk_run_texts()))  # C-speed look-ups
-    for index in [i for i, has in enumerate(known) if has is not False]:
+    if known.count(False) == len(known):
+        indexes: list[int] = []  # the usual page: every run seen before, none with numerals
+    else:
+        indexes = [i for i, has in enumerate(known) if has is not False]
+    for index in indexes:
         offset, run = cjk_runs[index]
         has = known[index]
         if has is None:
