@@ -164,22 +164,15 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
         warm_up()
         if collecting:
             gc.enable()
-    failed = 0
     progress = Progress(len(inputs), enabled=not args.no_progress, counting=bool(archives))
     tally = ArchiveTally()
-    failed_archives: set[str] = set()
     current: list[str] = []  # the page task being built
 
-    def report(error: InputError) -> None:
-        nonlocal failed
-        if isinstance(error, ArchiveError):  # an archive with damage is one failed input, however many records
-            failed += error.archive not in failed_archives
-            failed_archives.add(error.archive)
-        else:
-            failed += 1
-            if error.name not in current:  # an input that never became a task (missing, a record file)
-                progress.step(error.name)
-        progress.message(f"hotlines: error: {_safe(str(error))}")
+    def never_a_task(error: Exception) -> None:
+        if isinstance(error, InputError) and error.name not in current:  # missing, a record file
+            progress.step(error.name)
+
+    report = _Failures(progress, ArchiveError, never_a_task)
 
     def started(task: PageTask) -> None:
         current[:] = [task.name]
@@ -221,8 +214,8 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
     if archives:
         print(f"hotlines: {tally.summary()}", file=sys.stderr)
     total = len(inputs)
-    print(f"hotlines: {total - failed} of {total} input(s) extracted, {failed} failed", file=sys.stderr)
-    return EXIT_PARTIAL if failed else EXIT_OK
+    print(f"hotlines: {total - report.count} of {total} input(s) extracted, {report.count} failed", file=sys.stderr)
+    return EXIT_PARTIAL if report.count else EXIT_OK
 
 
 def _choose_output_format(args: argparse.Namespace) -> None:
@@ -319,21 +312,10 @@ def _run_index_build(args: argparse.Namespace) -> int:
     from hotlines.pipeline.records import iter_records
     from hotlines.readers import ArchiveError, ArchiveTally
 
-    failed = 0
     official = read_official_csv(args.official) if args.official else None  # all checked before any page is added
     tally = ArchiveTally()
-    failed_archives: set[str] = set()
-
-    def report(error: Exception) -> None:
-        nonlocal failed
-        if isinstance(error, ArchiveError):  # an archive with damage is one failed input, however many records
-            failed += error.archive not in failed_archives
-            failed_archives.add(error.archive)
-        else:
-            failed += 1
-        progress.message(f"hotlines: error: {_safe(str(error))}")
-
     progress = Progress(0, enabled=not args.no_progress, counting=True)
+    report = _Failures(progress, ArchiveError)
     warm_up()
     with Index(args.db) as index:
         if official is not None:
@@ -348,11 +330,31 @@ def _run_index_build(args: argparse.Namespace) -> int:
         print(f"hotlines: {tally.summary()}", file=sys.stderr)
     print(
         f"hotlines: index {_safe(args.db)}: {summary.added} page(s) added, {summary.replaced} replaced, "
-        f"{summary.unchanged} already there, {failed} input(s) failed; now {stats['pages']} pages, "
+        f"{summary.unchanged} already there, {report.count} input(s) failed; now {stats['pages']} pages, "
         f"{stats['phones']} numbers, {stats['brands']} brands, {stats['links']} links",
         file=sys.stderr,
     )
-    return EXIT_PARTIAL if failed else EXIT_OK
+    return EXIT_PARTIAL if report.count else EXIT_OK
+
+
+class _Failures:
+    """Reports an input's error on stderr and counts failed inputs: a damaged archive counts once,
+    however many of its records are damaged. `also` sees each error too (progress bookkeeping)."""
+
+    def __init__(self, progress: Progress, archive_error: type, also: Callable[[Exception], None] | None = None) -> None:
+        self.count = 0
+        self._progress, self._archive_error, self._also = progress, archive_error, also
+        self._archives: set[str] = set()
+
+    def __call__(self, error: Exception) -> None:
+        if isinstance(error, self._archive_error):
+            self.count += error.archive not in self._archives  # type: ignore[attr-defined]
+            self._archives.add(error.archive)  # type: ignore[attr-defined]
+        else:
+            self.count += 1
+        if self._also is not None:
+            self._also(error)
+        self._progress.message(f"hotlines: error: {_safe(str(error))}")
 
 
 def _counted(records: Iterable[PageRecord], progress: Progress) -> Iterator[PageRecord]:
