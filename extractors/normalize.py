@@ -45,10 +45,13 @@ _CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 class NormalizedText:
     """`text` is what extractors match on; `original` is what spans are reported against."""
 
-    __slots__ = ("original", "text", "_to_original", "_runs", "_run_texts")
+    __slots__ = ("original", "text", "_to_original", "_runs", "_run_texts", "marked")
 
-    def __init__(self, original: str, text: str, to_original: array | None = None) -> None:
+    def __init__(self, original: str, text: str, to_original: array | None = None, marked: frozenset[str] = frozenset()) -> None:
         self.original = original
+        # Enclosed digits and keycaps in the page (①, ⓪, ❶, 4️⃣'s U+20E3): seen by the same scan
+        # that finds what to fold, so an extractor can tell at no cost that a page has none.
+        self.marked = marked
         self.text = text
         self._to_original = to_original  # per normalized char, its original index; None = identity
         self._runs: list[tuple[int, str]] | None = None
@@ -107,6 +110,7 @@ def _changing() -> tuple[re.Pattern[str], re.Pattern[str]]:
     codes = _stored_changing_codes()
     if codes is None:
         codes = changing_codes()
+    codes = sorted({*codes, *_MARKED})  # marked characters are scanned for too, and kept as they are
     bmp = [code for code in codes if code < 0x10000]
     astral = [code for code in codes if code >= 0x10000]
     return _char_class(bmp), _char_class(astral)
@@ -160,6 +164,7 @@ def _char_class(codes: list[int]) -> re.Pattern[str]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0002FFFF]")
+_MARKED = frozenset({*range(0x2460, 0x2500), *range(0x2776, 0x2794), *range(0x1F100, 0x1F10D), 0x20E3})
 
 
 def normalize(original: str) -> NormalizedText:
@@ -170,6 +175,11 @@ def normalize(original: str) -> NormalizedText:
         found.update(astral.findall(original))
     if not found:
         return NormalizedText(original, original)
+    marked = frozenset(ch for ch in found if ord(ch) in _MARKED)
+    if marked:
+        found -= marked
+        if not found:
+            return NormalizedText(original, original, None, marked)
     mapping: dict[int, str] = {}
     expands = False
     for ch in found:
@@ -179,11 +189,11 @@ def normalize(original: str) -> NormalizedText:
         mapping[ord(ch)] = folded
         expands = expands or len(folded) != 1
     if not expands:
-        return NormalizedText(original, original.translate(mapping))
+        return NormalizedText(original, original.translate(mapping), None, marked)
     pieces: list[str] = []
     table = array("q")
     for index, ch in enumerate(original):
         folded = mapping.get(ord(ch), ch)
         pieces.append(folded)
         table.extend([index] * len(folded))
-    return NormalizedText(original, "".join(pieces), table)
+    return NormalizedText(original, "".join(pieces), table, marked)

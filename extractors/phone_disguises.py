@@ -97,7 +97,7 @@ def hints(doc: NormalizedText) -> list[int]:
     """
     numerals, enclosed_any, _ = _patterns()
     text = doc.text
-    found = [match.start() for match in enclosed_any.finditer(text)]
+    found = [match.start() for match in enclosed_any.finditer(text)] if doc.marked else []
     cjk_runs = doc.cjk_runs()
     known = list(map(_numeral_runs.get, doc.cjk_run_texts()))  # C-speed look-ups
     if known.count(False) == len(known):

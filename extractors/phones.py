@@ -328,15 +328,25 @@ def _segment(text: str, groups: list[re.Match[str]], plus: bool, region: str) ->
     area_marked = (first.start() > 0 and text[first.start() - 1] == "(") or (
         not plus and len(groups) > 1 and first.group().startswith("0") and 3 <= len(first.group()) <= 4
     )
-    shape = tuple(len(g.group()) for g in groups)
-    if not plus and len(shape) > 1 and first.group() == "86" and region == "CN":
+    if not plus and len(groups) > 1 and region == "CN" and first.group() == "86":
         return _classify(digits, True, False, region)  # "86-755-83765566", "(86)10-12345678": +86 without "+"
-    if not plus and len(shape) == 4 and first.group() == "1" and shape[1:] in _NANP_SHAPES:
+    if not plus and len(groups) == 4 and first.group() == "1" and _shape(groups[1:]) in _NANP_SHAPES:
         return _classify(digits, True, False, region, region)  # "1-800-726-7864": +1 written as 1
     number = _classify(digits, plus, area_marked, region)
-    if number is None and not plus and shape in _NANP_SHAPES and region != "US" and _english_context(text, first.start(), groups[-1].end()):
+    if (
+        number is None
+        and not plus
+        and len(groups) == 3
+        and region != "US"
+        and _shape(groups) in _NANP_SHAPES
+        and _english_context(text, first.start(), groups[-1].end())
+    ):
         return _classify(digits, False, False, "US", region)  # "(212) 555-0198" in English
     return number
+
+
+def _shape(groups: list[re.Match[str]]) -> tuple[int, ...]:
+    return tuple(g.end() - g.start() for g in groups)
 
 
 def _english_context(text: str, start: int, end: int) -> bool:
