@@ -36,20 +36,32 @@ from typing import Any
 
 import ahocorasick
 
-from extractors.normalize import NormalizedText, normalize
+from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.region_names import name_index
 from schemas import Appliance, Brand, Region
 
-_CJK_CHARS = "\u3400-\u9fff\uf900-\ufaff"
-_BRAND_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9.&·'\-]")
+_BRAND_PUNCTUATION = frozenset(".&·'-")
+
+
+def _is_brand_char(ch: str) -> bool:
+    """A character a brand name may hold: CJK (the old \u3400-\u9fff class), ASCII letters and digits, .&·'-."""
+    return "\u3400" <= ch <= "\u9fff" or (ch.isascii() and ch.isalnum()) or ch in _BRAND_PUNCTUATION
+
+
+def _is_word_char(ch: str) -> bool:
+    """A letter of a word: a brand right after one is inside that word."""
+    return is_cjk(ch) or (ch.isascii() and ch.isalpha())
+
+
+def _all_cjk(word: str) -> bool:
+    return bool(word) and all(map(is_cjk, word))
+
 _LATIN = re.compile(r"[A-Za-z]")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
-_WORD_CHAR = re.compile(f"[A-Za-z{_CJK_CHARS}]")  # a brand after one of these is inside a word
 _MIN_DISCOVERED = 2
 _MAX_BRAND_CHARS = 10
 # After an appliance name these make another word: 电视台, 空调房, 手机号, 电脑端, 平板车.
 _NOT_APPLIANCE_AFTER = re.compile(r"台|剧|节目|广告|新闻|直播|塔|房|费|号|壳|膜|卡|套|支|银|端|版|游戏|软件|包|车")
-_CJK_ONLY = re.compile(f"[{_CJK_CHARS}]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 # 手机 also labels a mobile number: "急修手机：+86 186…", "手机/微信 138…" name no appliance.
 _CONTACT_LABELS = frozenset({"手机", "移动电话"})
@@ -204,12 +216,11 @@ def gazetteers() -> _Gazetteers:
         known = _KnownBrand(canonical, row["needs_context"] == "1", categories)
         for alias in [canonical, *filter(None, row["aliases"].split(";"))]:
             brands[alias] = known
-    cjk_appliances = [name for name in appliances if _CJK_ONLY.fullmatch(name)]
-    english = sorted((name for name in appliances if not _CJK_ONLY.fullmatch(name)), key=len, reverse=True)
-    is_cjk = lambda word: bool(_CJK_ONLY.fullmatch(word))  # noqa: E731
-    cjk = [alias for alias in [*brands, *places.phrases] if is_cjk(alias)]
+    cjk_appliances = [name for name in appliances if _all_cjk(name)]
+    english = sorted((name for name in appliances if not _all_cjk(name)), key=len, reverse=True)
+    cjk = [alias for alias in [*brands, *places.phrases] if _all_cjk(alias)]
     latin = [alias for alias in [*brands, *places.phrases] if _LATIN.match(alias)]
-    odd = [alias for alias in [*brands, *places.phrases] if not is_cjk(alias) and not _LATIN.match(alias)]
+    odd = [alias for alias in [*brands, *places.phrases] if not _all_cjk(alias) and not _LATIN.match(alias)]
     splits = _splits(cjk_appliances)
     return _Gazetteers(
         context=_context(),
@@ -475,7 +486,7 @@ def _place_after_or_before(text: str, start: int, end: int, alias: str) -> bool:
         return True
     if _LATIN.match(alias[0]) and start and places.latin_before.search(text, max(0, start - 12), start):
         return True
-    if _CJK_ONLY.match(alias[-1]) and places.cjk_after.match(text, end):
+    if is_cjk(alias[-1]) and places.cjk_after.match(text, end):
         return not _region_length_at(text, end)  # "格力江苏" is Gree in Jiangsu, not a river
     return False
 
@@ -499,7 +510,7 @@ def _in_context(text: str, start: int, end: int, known: _KnownBrand, appliance_s
     if _confirms(text, at, appliance_starts):
         return True
     if _PHONE_AFTER.match(text, at):
-        return not start or not _WORD_CHAR.match(text[start - 1])
+        return not start or not _is_word_char(text[start - 1])
     if bracketed and len(bracketed.group(1)) <= _MAX_NOTE_CHARS and _confirms(text, bracketed.end(), appliance_starts):
         return True
     if (length := _region_length_at(text, at)) and _confirms(text, at + length, appliance_starts):
@@ -536,7 +547,7 @@ def _candidate(text: str, appliance_start: int, stops: set[int]) -> tuple[int, i
     if modifier and modifier.start() > 0:
         end = modifier.start()
     start = end
-    while start > 0 and end - start < _MAX_BRAND_CHARS and start not in stops and _BRAND_CHAR.match(text[start - 1]):
+    while start > 0 and end - start < _MAX_BRAND_CHARS and start not in stops and _is_brand_char(text[start - 1]):
         start -= 1
     candidate = text[start:end]
     if context.service_after.search(candidate):  # cut after the last service word in it

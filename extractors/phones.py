@@ -17,7 +17,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
-from extractors.normalize import NormalizedText, normalize
+from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.phone_disguises import BREAK, ODD_AROUND_DIGITS, disguised_views, hints
 from schemas import Phone, PhoneKind
 
@@ -38,7 +38,6 @@ _GROUP = re.compile(r"\d+")
 _EXTENSION = re.compile(r"[ \t]?(?:转|分机|ext\.?|EXT\.?|x|X|#)[ \t]?(\d{1,6})(?!\d)")
 _LATIN = re.compile(r"[A-Za-z]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 # Masked digits ("400-889-XXXX", "138****5678") make what is left of a number no number.
 _MASK_AFTER = re.compile(r"[ \t]?-?[ \t]?(?:[*×xX]{2,}|[*×])")
 _MASK_BEFORE = re.compile(r"(?:[*×xX]{2,}|[*×])[ \t]?-?[ \t]?$")
@@ -355,7 +354,7 @@ def _english_context(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     window = text[max(line_start, start - 80) : min(len(text) if line_end < 0 else line_end, end + 80)]
     words = _LATIN_WORD.findall(window)
-    return len(words) >= 2 and sum(map(len, words)) > len(_CJK.findall(window))
+    return len(words) >= 2 and sum(map(len, words)) > sum(map(is_cjk, window))
 
 
 def find_phone_mentions(doc: NormalizedText, region: str = "CN") -> list[PhoneMention]:

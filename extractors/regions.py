@@ -31,7 +31,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from extractors.divisions import Division, DivisionTable
-from extractors.normalize import NormalizedText, normalize
+from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.region_names import NameIndex, NameSense, name_index
 from schemas import Region
 from schemas.page_record import RegionLevel
@@ -39,7 +39,6 @@ from schemas.page_record import RegionLevel
 _FORM_PRIORITY = {"full": 5, "short": 4, "former": 3, "alias": 3, "nonadmin": 3, "stem": 2, "district_stem": 1, "marker": 0}
 # "淮安市市辖区": NBS's grouping of a prefecture's districts, statistical code xxxx01 (cpca's too).
 _CITY_DISTRICTS = "市辖区"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PLACE_BEFORE = re.compile(r"(?:位于|地处|坐落于|来自|地址|总部在|设在|在|到|去|赴|至)$")
 _PLACE_AFTER = re.compile(r"地区|市区|一带|周边|本地|当地|全市|各区")
 # Between a parent and the first item of its list ("广州：天河", "深圳 南山", "广州(天河", "深圳-南山"),
@@ -180,7 +179,7 @@ def _standalone_ok(index: NameIndex, text: str, start: int, end: int, sense: Nam
         return True  # 位于深圳, 深圳地区: the words around say it is a place
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    return not (before and _CJK.match(before)) or not (after and _CJK.match(after))
+    return not (before and is_cjk(before)) or not (after and is_cjk(after))
 
 
 def _city_of(unit: Division) -> str | None:
