@@ -60,6 +60,20 @@ def evaluate(generated: list[Page]) -> dict[str, Tally]:
     return tallies
 
 
+def anchor_phones(generated: list[Page]) -> Tally:
+    """The anchor on the same pages: phonenumbers' own matcher (region CN, leniency VALID)."""
+    import phonenumbers
+
+    tally = Tally()
+    for gold in generated:
+        found = {
+            phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            for match in phonenumbers.PhoneNumberMatcher(gold.text, "CN", phonenumbers.Leniency.VALID)
+        }
+        tally.add(Counter(found), Counter(gold.phones))
+    return tally
+
+
 def misses(generated: list[Page], kind: str, limit: int = 10) -> list[str]:
     """Examples of what went wrong for one kind, for debugging."""
     from hotlines.pipeline import extract_bytes
@@ -90,6 +104,8 @@ def main() -> None:
         print(f"{args.pages} generated pages, seed {seed}, {disguised:.0%} of numbers disguised")
         for kind, t in tallies.items():
             print(f"  {kind:8s} precision {t.precision:.4f}  recall {t.recall:.4f}  F1 {t.f1:.4f}  ({t.correct}/{t.expected} gold, {t.found} found)")
+        anchor = anchor_phones(generated)
+        print(f"  anchor phones (phonenumbers' matcher) precision {anchor.precision:.4f}  recall {anchor.recall:.4f}  F1 {anchor.f1:.4f}")
         if args.show:
             for line in misses(generated, args.show):
                 print(line)
