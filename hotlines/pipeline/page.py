@@ -42,7 +42,9 @@ def build_record(
     """
     doc = normalize(page.text)
     phones = extract_phones(doc)
-    title_in_text = page.title is not None and _numbers_only_in_title(page.title, phones)
+    title_phones = extract_phones(page.title) if page.title else []
+    title_numbers = {p.number for p in title_phones if p.kind != "short_code"}
+    title_in_text = not title_numbers <= {p.number for p in phones}  # a number only the title holds
     if title_in_text:
         page.text += "\n" + page.title  # so that a number the title alone carries has a span too
         doc = normalize(page.text)
@@ -50,7 +52,7 @@ def build_record(
     regions = extract_regions(doc)
     found = extract_brands_and_appliances(doc, regions)
     regions = regions_outside_brands(regions, found.brands)  # "阿里斯顿" holds no 阿里地区
-    title = _title_keys(page.title, found.brands) if page.title and not title_in_text else None
+    title = _title_keys(page.title, found.brands, title_phones) if page.title and not title_in_text else None
     return PageRecord(
         source=Source(
             path=page.name,
@@ -81,18 +83,12 @@ def extract_bytes(name: str, data: bytes, *, suffix: str = "", include_text: boo
     return build_record(read_page(name, data, suffix), include_text=include_text, url=url)
 
 
-def _numbers_only_in_title(title: str, phones: list[Phone]) -> bool:
-    """True when the title holds a number (not a short code) that the body text does not."""
-    in_title = {p.number for p in extract_phones(title) if p.kind != "short_code"}
-    return not in_title <= {p.number for p in phones}
-
-
-def _title_keys(title: str, brands: list[Brand]) -> tuple[set[str], set[str], set[str]]:
-    """What the title asserts, for links: the page's brands named in it, appliances, numbers."""
-    doc = normalize(title)
-    found = extract_brands_and_appliances(doc)
+def _title_keys(title: str, brands: list[Brand], phones: list[Phone]) -> tuple[set[str], set[str], set[str]]:
+    """What the title asserts, for links: the page's brands named in it, appliances, numbers
+    (`phones`: the title's own)."""
+    found = extract_brands_and_appliances(normalize(title))
     in_title = {brand.canonical for brand in found.brands if brand.known and brand.canonical}
     in_title |= {brand.canonical or brand.name for brand in brands if any(form in title for form in brand.raw)}
     appliances = {appliance.category for appliance in found.appliances}
-    numbers = {p.number for p in extract_phones(doc) if p.kind != "short_code" and p.valid}
+    numbers = {p.number for p in phones if p.kind != "short_code" and p.valid}
     return in_title, appliances, numbers
