@@ -173,7 +173,11 @@ def _char_class(codes: list[int]) -> re.Pattern[str]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0002FFFF]")
-_MARKED = frozenset({*range(0x2460, 0x2500), *range(0x2776, 0x2794), *range(0x1F100, 0x1F10D), 0x20E3})
+# Where enclosed digits live (circled, parenthesized, full-stop, dingbat: ①⑴⒈❶➀, 🄁), and the
+# keycap mark of 4️⃣: characters a page may write digits in to hide them (see phone_disguises).
+ENCLOSED_DIGIT_RANGES = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x1F100, 0x1F10C))
+KEYCAP = "\u20e3"
+_MARKED = frozenset({*(code for lo, hi in ENCLOSED_DIGIT_RANGES for code in range(lo, hi + 1)), ord(KEYCAP)})
 
 
 def normalize(original: str) -> NormalizedText:

@@ -24,6 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.normalize import ENCLOSED_DIGIT_RANGES as _ENCLOSED_RANGES
+from extractors.normalize import KEYCAP as _KEYCAP
 from extractors.normalize import NormalizedText
 
 CHINESE_DIGITS = {
@@ -39,8 +41,6 @@ CHINESE_DIGITS = {
     **dict.fromkeys("九玖", "9"),
 }
 LETTER_DIGITS = {"O": "0", "o": "0", "l": "1", "I": "1"}
-_ENCLOSED_RANGES = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x1F100, 0x1F10C))
-_KEYCAP = "\u20e3"
 _VS16 = "\ufe0f"
 _ODD_SEPARATORS = ".·・_/‧•"
 _MIN_CHINESE_CHUNK = 3
