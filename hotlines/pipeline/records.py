@@ -74,16 +74,9 @@ def _stdin_holds_records() -> bool:
 
 def read_record_lines(handle: Iterable[bytes], name: str, on_error: Callable[[InputError], None]) -> Iterator[PageRecord]:
     """Records of JSONL lines, validated one at a time; bad lines are reported, not fatal."""
-    for number, raw in enumerate(handle, start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            record = PageRecord.model_validate_json(line)
-        except ValidationError as error:
-            on_error(InputError(f"{name}:{number}", _validation_message(error, line)))
-            continue
-        yield record
+    numbered = ((number, raw.strip()) for number, raw in enumerate(handle, start=1))
+    non_blank = ((number, line) for number, line in numbered if line)
+    yield from _validated(non_blank, PageRecord.model_validate_json, name, on_error)
 
 
 def read_parquet_records(path: Path, name: str, on_error: Callable[[InputError], None]) -> Iterator[PageRecord]:
@@ -92,15 +85,22 @@ def read_parquet_records(path: Path, name: str, on_error: Callable[[InputError],
     from hotlines.parquet import ParquetError, iter_rows
 
     try:
-        for number, row in iter_rows(path, name):
-            try:
-                record = PageRecord.model_validate(row)
-            except ValidationError as error:
-                on_error(InputError(f"{name}:{number}", _validation_message(error, row)))
-                continue
-            yield record
+        yield from _validated(iter_rows(path, name), PageRecord.model_validate, name, on_error)
     except ParquetError as error:
         on_error(InputError(name, error.reason))
+
+
+def _validated(
+    items: Iterable[tuple[int, Any]], validate: Callable[[Any], PageRecord], name: str, on_error: Callable[[InputError], None]
+) -> Iterator[PageRecord]:
+    """The records of numbered JSON lines or rows; one that fails is reported as NAME:NUMBER and skipped."""
+    for number, item in items:
+        try:
+            record = validate(item)
+        except ValidationError as error:
+            on_error(InputError(f"{name}:{number}", _validation_message(error, item)))
+            continue
+        yield record
 
 
 def _validation_message(error: ValidationError, line: bytes | dict[str, Any]) -> str:
