@@ -285,12 +285,9 @@ class _Scan:
         body += _read(record.reader, expected - len(body))
         if len(body) < expected:
             raise _Damaged(f"truncated record: the archive ends inside it ({header_length + len(body)} of {block} bytes)")
-        try:
-            body = _decode_body(body, http.get("transfer-encoding"), http.get("content-encoding"), self.max_bytes)
-        except _Skip as skip:
-            return skip.reason
-        if content_type is None and not looks_like_html(body):
-            return "not text"
+        body = self._page_body(body, http.get("transfer-encoding"), http.get("content-encoding"), content_type)
+        if isinstance(body, str):
+            return body
         url = record.headers.get("WARC-Target-URI")
         return ArchiveRecord(
             archive=self.archive,
@@ -354,13 +351,20 @@ class _Scan:
         body = _read(record.raw_stream, self.max_bytes + 1)
         if len(body) > self.max_bytes:
             return "too large"
+        body = self._page_body(body, http.get_header("Transfer-Encoding"), http.get_header("Content-Encoding"), content_type)
+        if isinstance(body, str):
+            return body
+        return None, record.rec_headers.get_header("uri"), body, content_type, charset
+
+    def _page_body(self, body: bytes, transfer: str | None, encoding: str | None, content_type: str | None) -> bytes | str:
+        """The decoded body of a response (WARC or ARC), or why it is no page."""
         try:
-            body = _decode_body(body, http.get_header("Transfer-Encoding"), http.get_header("Content-Encoding"), self.max_bytes)
+            body = _decode_body(body, transfer, encoding, self.max_bytes)
         except _Skip as skip:
             return skip.reason
         if content_type is None and not looks_like_html(body):
-            return "not text"
-        return None, record.rec_headers.get_header("uri"), body, content_type, charset
+            return "not text"  # no Content-Type, and not markup either
+        return body
 
     # --- damage ------------------------------------------------------------------------------
 
