@@ -133,9 +133,14 @@ def table_sources() -> list[Path]:
     return [cpca_resource("adcodes.csv"), data_file("division_changes.csv"), Path(__file__)]
 
 
+def data_dir() -> Path:
+    """extractors/data/ as a path."""
+    return Path(str(importlib.resources.files("extractors").joinpath("data")))
+
+
 def data_file(name: str) -> Path:
     """A file of extractors/data/ as a path."""
-    return Path(str(importlib.resources.files("extractors").joinpath(f"data/{name}")))
+    return data_dir() / name
 
 
 def build_division_table() -> DivisionTable:

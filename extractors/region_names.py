@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple
 
 import ahocorasick
 
-from extractors.divisions import Division, DivisionTable, build_division_table, cpca_resource, data_file, table_sources
+from extractors.divisions import Division, DivisionTable, build_division_table, cpca_resource, data_dir, table_sources
 from extractors.table_cache import cached
 
 Form = Literal["full", "short", "stem", "district_stem", "former", "alias", "nonadmin", "marker"]
@@ -248,7 +248,7 @@ def name_index() -> NameIndex:
     The automaton itself is not cached but compiled afresh from the names (about 10 ms): its
     values are then the very strings that key `senses`, so each look-up hits on identity.
     """
-    sources = [*table_sources(), Path(__file__), *sorted(data_file("x").parent.glob("region_*"))]
+    sources = [*table_sources(), Path(__file__), *sorted(data_dir().glob("region_*"))]
     index = cached("region_names", sources, _build_name_index)
     # Fresh dicts over the loaded objects: per-page look-ups measured no slower than on
     # freshly built tables (bench/run.py, alternating cache on and off).
