@@ -44,7 +44,7 @@ _MASK_BEFORE = re.compile(r"(?:[*×xX]{2,}|[*×])[ \t]?-?[ \t]?$")
 # After an area-coded landline, more local numbers that share its area code:
 # "0577-61234567、61234568", "0757-21234567/87654321", "0769-21234567/8899" (last digits replaced).
 _SHARED_AREA_NEXT = re.compile(r"([ \t]*(?:[、/,，;；]|或|及|和)[ \t]*|[ \t]+)(\d{1,8})(?!\d)")
-_AREA_CODE = re.compile(r"\(?[ \t]?(0\d{2,3})[ \t]?\)?[ \t]?-?[ \t]?(\d{7,8})$")
+_AREA_CODE = re.compile(r"\(?[ \t]?(0\d{2,3})[ \t]?\)?[ \t]?-?[ \t]?(\d{7,8})")
 _NANP_SHAPES = ((3, 3, 4),)
 _SPACED = re.compile(r"\d[ \t\u00a0]\d[ \t\u00a0]\d[ \t\u00a0]\d")  # "4 0 0 1 …"
 _URL_CHARS = frozenset("/@_=&?#%")
@@ -433,8 +433,8 @@ def _shared_area_code_mentions(
     for start, end, number, extension, _ in found:
         if number.kind != "landline" or extension is not None:
             continue
-        written = _AREA_CODE.search(text, start, end)
-        if written is None or written.start() != start:
+        written = _AREA_CODE.fullmatch(text, start, end)
+        if written is None:
             continue
         area, local = written.groups()
         position = end
