@@ -139,6 +139,11 @@ def _element(pa: Any, annotation: Any, where: str) -> pa.Field:
 # --- writing ------------------------------------------------------------------------------
 
 
+def record_row(record: PageRecord) -> tuple[dict[str, Any], int]:
+    """A record as a Parquet row, with its weight for row-group sizing (a `render` for page tasks)."""
+    return record.model_dump(), record.source.size + len(record.text or "")
+
+
 class ParquetSink:
     """Writes records to FILE.parquet as `LineSink` writes lines: into `FILE.parquet.partial`,
     renamed over FILE.parquet when the batch ends, also by an error or Ctrl-C (the records held
@@ -172,9 +177,14 @@ class ParquetSink:
         return self
 
     def write_record(self, record: PageRecord) -> None:
+        self.write_row(record_row(record))
+
+    def write_row(self, row: tuple[dict[str, Any], int]) -> None:
+        """A record already made a row by `record_row` (in a worker process, say)."""
         assert self._writer is not None, "use ParquetSink as a context manager"
-        self._rows.append(record.model_dump())
-        self._pending_bytes += record.source.size + len(record.text or "")
+        fields, size = row
+        self._rows.append(fields)
+        self._pending_bytes += size
         if len(self._rows) >= self.row_group_rows or self._pending_bytes >= self.row_group_bytes:
             self._flush()
 

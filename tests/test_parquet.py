@@ -177,13 +177,13 @@ def test_the_file_appears_only_when_the_batch_ends(tmp_path, monkeypatch) -> Non
     out = tmp_path / "r.parquet"
     partial = tmp_path / "r.parquet.partial"
     seen: list[tuple[bool, bool]] = []
-    write = ParquetSink.write_record
+    write = ParquetSink.write_row  # every record goes through it (write_record too)
 
-    def watching(sink: ParquetSink, record: PageRecord) -> None:
+    def watching(sink: ParquetSink, row: tuple[dict, int]) -> None:
         seen.append((out.exists(), partial.exists()))
-        write(sink, record)
+        write(sink, row)
 
-    monkeypatch.setattr(ParquetSink, "write_record", watching)
+    monkeypatch.setattr(ParquetSink, "write_row", watching)
     pages = sorted(PAGES.glob("0*_*.txt"))
     assert main(["extract", *map(str, pages), "-o", str(out)]) == 0
     assert seen == [(False, True)] * len(pages)
@@ -208,15 +208,15 @@ def test_row_groups_are_written_as_the_batch_goes_and_read_one_at_a_time(tmp_pat
 
 
 def test_an_interrupted_extract_keeps_what_was_written(tmp_path, monkeypatch) -> None:
-    write, calls = ParquetSink.write_record, []
+    write, calls = ParquetSink.write_row, []
 
-    def interrupted_on_the_third(sink: ParquetSink, record: PageRecord) -> None:
+    def interrupted_on_the_third(sink: ParquetSink, row: tuple[dict, int]) -> None:
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        write(sink, record)
+        write(sink, row)
 
-    monkeypatch.setattr(ParquetSink, "write_record", interrupted_on_the_third)
+    monkeypatch.setattr(ParquetSink, "write_row", interrupted_on_the_third)
     out = tmp_path / "r.parquet"
     pages = sorted(PAGES.glob("0*_*.txt"))
     assert main(["extract", *map(str, pages), "-o", str(out)]) == 130

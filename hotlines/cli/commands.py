@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help="refuse larger inputs (default: %(default)s)")
     extract.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     extract.add_argument("--url", metavar="URL", help="the page's URL, recorded as source.url (one page file or - only)")
+    extract.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="worker processes (default: the cores this process may use); output as with 1")
     extract.set_defaults(run=_run_extract, command_parser=extract)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a page record")
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--official", metavar="CSV", help="known official numbers (columns brand,number), loaded first; a bad file stops the build")
     build.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N")
     build.add_argument("--no-progress", action="store_true")
+    build.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="worker processes extracting pages (default: the cores this process may use)")
     build.set_defaults(run=_run_index_build)
     brands = index_commands.add_parser("brands", help="which brands a number claims to serve")
     brands.add_argument("number", metavar="PHONE", help="any written form: 400-1865-909, +86 400 186 5909 …")
@@ -92,6 +94,25 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (brands, phones, suspicious):
         sub.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {jobs}")
+    return jobs
+
+
+def _default_jobs(args: argparse.Namespace) -> int:
+    """--jobs, else the cores this process may use."""
+    if args.jobs is not None:
+        return int(args.jobs)
+    from hotlines.scale import usable_cores
+
+    return usable_cores()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,7 +172,7 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
     from hotlines.cli.output import LineSink
     from hotlines.pipeline import warm_up
     from hotlines.cli.progress import Progress
-    from hotlines.pipeline.tasks import iter_page_records
+    from hotlines.pipeline.tasks import iter_page_records, record_json
     from hotlines.readers import ArchiveError, ArchiveTally, archive_format, iter_inputs
     from hotlines.cli.render import table_header, table_rows
 
@@ -160,8 +181,9 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
     archives = sum(1 for item in inputs if not isinstance(item, InputError) and archive_format(item.name))
     if archives and args.url is not None:
         args.command_parser.error(f"--url is the address of one page, but {args.paths[0]} is a crawl archive, whose records carry their own URLs")
-    if len(inputs) >= WARM_UP_MIN_INPUTS or archives:  # an archive holds many pages
-        warm_up()
+    jobs = _default_jobs(args) if args.url is None else 1
+    if len(inputs) >= WARM_UP_MIN_INPUTS or archives or (jobs > 1 and len(inputs) > 1):  # an archive holds many pages
+        warm_up()  # before workers are forked, so that they share the loaded tables
         if collecting:
             gc.enable()
     progress = Progress(len(inputs), enabled=not args.no_progress, counting=bool(archives))
@@ -179,7 +201,7 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
         progress.step(task.name)
     try:
         if args.format == "parquet":
-            from hotlines.parquet import ParquetError, ParquetSink
+            from hotlines.parquet import ParquetError, ParquetSink, record_row
 
             try:
                 sink = ParquetSink(args.output).__enter__()
@@ -195,17 +217,27 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
     try:
         if args.format == "table":
             sink.write_line(table_header())
-        records = iter_page_records(
-            inputs, on_error=report, tally=tally, max_bytes=args.max_bytes, include_text=args.include_text, url=args.url, on_task=started
+        # Each record is rendered where it is built (in a worker, with --jobs): JSON, table rows, a Parquet row.
+        render = table_rows if args.format == "table" else record_row if args.format == "parquet" else record_json
+        results = iter_page_records(
+            inputs,
+            on_error=report,
+            tally=tally,
+            max_bytes=args.max_bytes,
+            include_text=args.include_text,
+            url=args.url,
+            on_task=started,
+            jobs=jobs,
+            render=render,
         )
-        for record in records:
+        for result in results:
             if args.format == "table":
-                for row in table_rows(record):
+                for row in result:
                     sink.write_line(row)
             elif args.format == "parquet":
-                sink.write_record(record)
+                sink.write_row(result)
             else:
-                sink.write_line(record.model_dump_json())
+                sink.write_line(result)
     finally:
         progress.close()
         sink.__exit__(None, None, None)
@@ -320,7 +352,7 @@ def _run_index_build(args: argparse.Namespace) -> int:
     with Index(args.db) as index:
         if official is not None:
             index.load_official(official)
-        records = iter_records(args.paths, report, max_bytes=args.max_bytes, tally=tally)
+        records = iter_records(args.paths, report, max_bytes=args.max_bytes, tally=tally, jobs=_default_jobs(args))
         try:
             summary = index.add_records(_counted(records, progress), batch_size=args.batch_size)
         finally:

@@ -28,19 +28,32 @@ def iter_records(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     tally: ArchiveTally | None = None,
+    jobs: int = 1,
 ) -> Iterator[PageRecord]:
     """Every record the arguments hold, in order: pages extracted (crawl archives' pages counted
-    in `tally`), record files read line by line."""
+    in `tally`; with `jobs` > 1 in worker processes, each run of consecutive page inputs
+    sharing one pool), record files read line by line."""
     tally = tally if tally is not None else ArchiveTally()
+    pages: list[InputRef | InputError] = []  # page inputs (and errors, in their place) not yet built
     for item in _inputs(args):
-        if isinstance(item, InputError):
-            on_error(item)
-        elif item.path is not None and item.path.suffix.lower() in RECORD_SUFFIXES:
+        if isinstance(item, InputError) or not _holds_records(item):
+            pages.append(item)
+            continue
+        if pages:
+            yield from iter_page_records(pages, on_error=on_error, tally=tally, max_bytes=max_bytes, jobs=jobs)
+            pages = []
+        if item.path is not None:
             yield from read_record_file(item.path, item.name, on_error)
-        elif item.path is None and _stdin_holds_records():
-            yield from read_record_lines(sys.stdin.buffer, item.name, on_error)  # hotlines extract … | hotlines index build -
         else:
-            yield from iter_page_records([item], on_error=on_error, tally=tally, max_bytes=max_bytes)
+            yield from read_record_lines(sys.stdin.buffer, item.name, on_error)  # hotlines extract … | hotlines index build -
+    if pages:
+        yield from iter_page_records(pages, on_error=on_error, tally=tally, max_bytes=max_bytes, jobs=jobs)
+
+
+def _holds_records(item: InputRef) -> bool:
+    if item.path is not None:
+        return item.path.suffix.lower() in RECORD_SUFFIXES
+    return _stdin_holds_records()
 
 
 def _inputs(args: Iterable[str]) -> Iterator[InputRef | InputError]:

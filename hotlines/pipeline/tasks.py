@@ -15,6 +15,8 @@ build` both use it, so an archive is read the same way by each.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from typing import Any
 
 from hotlines.errors import InputError
 from hotlines.pipeline.page import build_record
@@ -78,19 +80,66 @@ def iter_page_records(
     include_text: bool = False,
     url: str | None = None,
     on_task: Callable[[PageTask], None] | None = None,
-) -> Iterator[PageRecord]:
-    """Records of every page the inputs hold, in order; `on_task` sees each task before it is built."""
-    for task in iter_page_tasks(inputs, on_error=on_error, tally=tally, max_bytes=max_bytes):
+    jobs: int = 1,
+    render: Callable[[PageRecord], Any] | None = None,
+) -> Iterator[Any]:
+    """Records of every page the inputs hold, in input order; `on_task` sees each task as its
+    result comes in, before the record or the error.
+
+    `jobs` > 1 builds pages in that many worker processes (`hotlines.scale.parallel`); the
+    records, errors and counts come out exactly as with one. `render` (a module-level function,
+    so that a worker can be given it) turns each record into what is yielded instead: its JSON
+    line, table rows, a Parquet row. It runs where the record is built, so a worker sends back
+    the rendered form, not the record (pickling a record costs more than building its JSON).
+    """
+    tasks = iter_page_tasks(inputs, on_error=on_error, tally=tally, max_bytes=max_bytes)
+    work = partial(page_result, max_bytes=max_bytes, include_text=include_text, url=url, render=render)
+    if jobs > 1:
+        from hotlines.pipeline.page import warm_up
+        from hotlines.scale.parallel import ordered_map
+
+        results = ordered_map(work, tasks, jobs=jobs, setup=warm_up, inline=_reads_stdin)
+    else:
+        results = ((task, _attempt(work, task)) for task in tasks)
+    for task, result in results:
         if on_task is not None:
             on_task(task)
-        try:
-            record = build_page_record(task, max_bytes=max_bytes, include_text=include_text, url=url)
-        except SkippedRecord as skipped:
-            tally.skip(skipped.skip)
-            continue
-        except InputError as error:
-            on_error(error)
-            continue
-        if isinstance(task, ArchiveRecord):
-            tally.pages += 1
-        yield record
+        if isinstance(result, SkippedRecord):
+            tally.skip(result.skip)
+        elif isinstance(result, InputError):
+            on_error(result)
+        elif isinstance(result, BaseException):
+            raise result  # not an input's failure: a bug, reported as such
+        else:
+            if isinstance(task, ArchiveRecord):
+                tally.pages += 1
+            yield result
+
+
+def page_result(
+    task: PageTask,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    include_text: bool = False,
+    url: str | None = None,
+    render: Callable[[PageRecord], Any] | None = None,
+) -> Any:
+    """`build_page_record`, rendered by `render` when given: what a worker returns."""
+    record = build_page_record(task, max_bytes=max_bytes, include_text=include_text, url=url)
+    return record if render is None else render(record)
+
+
+def record_json(record: PageRecord) -> str:
+    """A record as its JSONL line (a `render` for `iter_page_records`)."""
+    return record.model_dump_json()
+
+
+def _attempt(work: Callable[[PageTask], Any], task: PageTask) -> Any:
+    try:
+        return work(task)
+    except InputError as error:
+        return error
+
+
+def _reads_stdin(task: PageTask) -> bool:
+    return isinstance(task, InputRef) and task.path is None
