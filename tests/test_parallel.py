@@ -140,3 +140,19 @@ def test_jobs_default_to_the_usable_cores_and_must_be_positive(capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["extract", "--jobs", "0", str(PAGES)])
     assert exit_.value.code == 2 and "must be at least 1" in capsys.readouterr().err
+
+
+def _echo_large(data: bytes) -> bytes:
+    return data + data  # a result larger than the task: both pipes fill
+
+
+def test_large_tasks_and_large_results_do_not_deadlock_the_pipes() -> None:
+    """Tasks and results far over a pipe's buffer (64 KiB) both ways: every one comes back."""
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("the pool hung")))
+    signal.alarm(60)
+    try:
+        tasks_ = [bytes([n]) * (3 * 2**20) for n in range(12)]
+        results = [result for _, result in ordered_map(_echo_large, tasks_, jobs=2)]
+    finally:
+        signal.alarm(0)
+    assert results == [t + t for t in tasks_]

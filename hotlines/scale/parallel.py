@@ -8,8 +8,8 @@ runs in every process: with `fork` (Linux) the workers are copies of a parent th
 loaded the tables, so they start in milliseconds and share those pages; with `spawn` each
 worker loads its own.
 
-Each worker owns a pipe and is given at most `PREFETCH` tasks at a time, so the parent always
-knows which task a worker is on: when a worker dies (killed, out of memory, a crash in native
+Each worker owns a pipe and is given one task at a time, so the parent always knows which
+task a worker is on: when a worker dies (killed, out of memory, a crash in native
 code) the task at the head of its queue is the one that killed it. That task's result is an
 `InputError` naming it; the worker's other tasks go to a fresh worker, and the batch goes on.
 
@@ -32,7 +32,11 @@ from hotlines.scale import usable_cores  # noqa: F401  (here too, beside the poo
 
 Task = TypeVar("Task")
 
-PREFETCH = 2  # tasks handed to a worker at once: one being built, one waiting in its pipe
+# Tasks handed to a worker at once. One: a task goes only to a worker waiting in `recv`. With
+# more, the parent could block writing a large page into a full pipe while the worker blocks
+# writing a large result into the other, neither reading: a deadlock. An idle worker costs a
+# round trip through the parent (tens of microseconds) against milliseconds of work per page.
+PREFETCH = 1
 REORDER = 6  # per worker: finished results held back while an earlier one is still building
 
 
