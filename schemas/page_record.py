@@ -33,6 +33,7 @@ Disguise = Literal[
 ]
 ContentType = Literal["text/plain", "text/html"]
 RegionLevel = Literal["province", "city", "county", "town"]
+VerdictKind = Literal["fake_service", "official", "directory", "other"]
 
 
 class _Model(BaseModel):
@@ -55,6 +56,11 @@ class Source(_Model):
     )
     warc_offset: int | None = Field(
         default=None, ge=0, description="Byte offset of that record in the archive (`path`). Since 1.1."
+    )
+    fetched: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$",
+        description="When the page was captured (UTC, ISO 8601): the record's WARC-Date, for pages from a crawl archive. Since 1.1.",
     )
 
 
@@ -151,6 +157,19 @@ class PageWarning(_Model):
     message: str
 
 
+class Verdict(_Model):
+    """What kind of page this is, how sure, and the cues that decided it (`hotlines.verdict`). Since 1.1."""
+
+    kind: VerdictKind = Field(
+        description="fake_service: a fake after-sales page; official: a brand's own page; directory: many brands, "
+        "each with its own number; other: news, shops, anything else."
+    )
+    score: float = Field(ge=0.0, le=1.0, description="Confidence in `kind`, 0..1 (its share of the cue weights).")
+    reasons: list[str] = Field(
+        default_factory=list, description="The cues that fired for `kind`, each with its evidence ('service_area_list: 312 regions')."
+    )
+
+
 class PageRecord(_Model):
     """Everything extracted from one page."""
 
@@ -162,6 +181,9 @@ class PageRecord(_Model):
     regions: list[Region] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     warnings: list[PageWarning] = Field(default_factory=list)
+    verdict: Verdict | None = Field(
+        default=None, description="The page's verdict: fake service page, official, directory or other. Since 1.1."
+    )
     text: str | None = Field(
         default=None,
         description="The extracted text all spans point into; present with --include-text.",
