@@ -158,6 +158,26 @@ def test_titles_content_types_and_decoded_bodies(tmp_path, capsys) -> None:
         assert by_label[label]["text"] in page, label
 
 
+def test_each_record_carries_its_capture_date(tmp_path, capsys) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    crawl = _crawl(tmp_path / "crawl.warc.gz")
+    with crawl.path.open("rb") as handle:
+        dates = {r.rec_headers.get_header("WARC-Target-URI"): r.rec_headers.get_header("WARC-Date") for r in ArchiveIterator(handle) if r.rec_type == "response"}
+    _, records, _ = _extract(capsys, str(crawl.path))
+    assert len(records) == 8 and all(r["source"]["fetched"] == dates[r["source"]["url"]] for r in records)
+    assert all(r["source"]["fetched"].endswith("Z") for r in records)
+
+
+def test_capture_dates_are_read_leniently() -> None:
+    from hotlines.readers.warc import _iso_date
+
+    assert _iso_date("2026-01-02T03:04:05Z") == "2026-01-02T03:04:05Z"
+    assert _iso_date("2026-01-02T03:04:05.123456Z") == "2026-01-02T03:04:05.123456Z"
+    assert _iso_date("20260102030405") == "2026-01-02T03:04:05Z"  # ARC
+    assert _iso_date("yesterday") is None and _iso_date(None) is None and _iso_date("") is None
+
+
 def test_the_http_header_charset_comes_first(tmp_path, capsys) -> None:
     crawl = _crawl(tmp_path / "crawl.warc.gz")
     _, records, _ = _extract(capsys, str(crawl.path), "--include-text")

@@ -34,11 +34,12 @@ def build_record(
     url: str | None = None,
     warc_record_id: str | None = None,
     warc_offset: int | None = None,
+    fetched: str | None = None,
 ) -> PageRecord:
     """Run every extractor over a decoded page and assemble its record.
 
     `url` is where the page was fetched from; `warc_record_id` and `warc_offset` name the
-    record of a crawl archive it was read from (`page.name` is then the archive).
+    record of a crawl archive it was read from (`page.name` is then the archive), `fetched` its WARC-Date.
     """
     doc = normalize(page.text)
     phones = extract_phones(doc)
@@ -64,6 +65,7 @@ def build_record(
             size=page.size,
             warc_record_id=warc_record_id,
             warc_offset=warc_offset,
+            fetched=fetched,
         ),
         phones=phones,
         brands=found.brands,

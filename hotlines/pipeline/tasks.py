@@ -65,7 +65,9 @@ def build_page_record(
     """
     if isinstance(task, ArchiveRecord):
         page = archive_page(task)
-        return build_record(page, include_text=include_text, url=task.url, warc_record_id=task.record_id, warc_offset=task.offset)
+        return build_record(
+            page, include_text=include_text, url=task.url, warc_record_id=task.record_id, warc_offset=task.offset, fetched=task.date
+        )
     data = load_bytes(task, max_bytes)
     page = read_page(task.name, data, task.path.suffix if task.path is not None else "")
     return build_record(page, include_text=include_text, url=url)

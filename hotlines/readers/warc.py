@@ -57,6 +57,22 @@ _ARC_HEAD = rb"[A-Za-z][A-Za-z0-9+.-]*://[^\s]* [^\s]+ \d{12,14} [^\n]*?\d+\r?\n
 _ARC_LINE = re.compile(rb"\n(" + _ARC_HEAD + rb")")
 _ARC_START = re.compile(rb"\A" + _ARC_HEAD)
 _SPACE = b" \t\r\n\x00"
+_ARC_DATE = re.compile(r"(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z")
+
+
+def _iso_date(written: str | None) -> str | None:
+    """WARC-Date as written (W3C-DTF, UTC: '2026-01-02T03:04:05Z'), or ARC's 14 digits made one;
+    anything else is no date rather than an error (the page is still a page)."""
+    if not written:
+        return None
+    written = written.strip()
+    if _ISO_DATE.fullmatch(written):
+        return written
+    arc = _ARC_DATE.fullmatch(written[:14]) if written[:14].isdigit() else None
+    return "{}-{}-{}T{}:{}:{}Z".format(*arc.groups()) if arc else None
+
+
 _CHUNK_SIZE = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\r\n]*)?\r?")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
@@ -72,6 +88,7 @@ class ArchiveRecord:
     body: bytes  # the page's bytes, decoded from its transfer and content coding
     content_type: str | None  # the HTTP Content-Type's media type, lower case ('text/html')
     charset: str | None  # the HTTP Content-Type's charset, as written
+    date: str | None = None  # when it was captured: WARC-Date (ISO 8601), or the ARC date made ISO
 
     @property
     def name(self) -> str:
@@ -297,6 +314,7 @@ class _Scan:
             body=body,
             content_type=content_type,
             charset=charset,
+            date=_iso_date(record.headers.get("WARC-Date")),
         )
 
     # --- ARC (warcio) --------------------------------------------------------------------
@@ -334,7 +352,7 @@ class _Scan:
             else:
                 yield ArchiveRecord(self.archive, offset, *result)
 
-    def _arc_result(self, record: Any) -> tuple[None, str | None, bytes, str | None, str | None] | str:
+    def _arc_result(self, record: Any) -> tuple[None, str | None, bytes, str | None, str | None, str | None] | str:
         """A warcio ARC record's page (the ArchiveRecord fields after the offset), or why it is none."""
         if record.rec_type == "arc_header":
             return "filedesc"
@@ -354,7 +372,7 @@ class _Scan:
         body = self._page_body(body, http.get_header("Transfer-Encoding"), http.get_header("Content-Encoding"), content_type)
         if isinstance(body, str):
             return body
-        return None, record.rec_headers.get_header("uri"), body, content_type, charset
+        return None, record.rec_headers.get_header("uri"), body, content_type, charset, _iso_date(record.rec_headers.get_header("archive-date"))
 
     def _page_body(self, body: bytes, transfer: str | None, encoding: str | None, content_type: str | None) -> bytes | str:
         """The decoded body of a response (WARC or ARC), or why it is no page."""
