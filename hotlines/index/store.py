@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # phonenumbers and the extractors (with their tables) are imported where a number or a brand
 # name is read, so that queries such as `suspicious` and `export` start with sqlite3 alone.
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: page verdicts, page_brands, official_pages, number_scores (a "1" file is migrated on open)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (
@@ -44,7 +44,10 @@ CREATE TABLE IF NOT EXISTS pages (
     url TEXT,
     title TEXT,
     first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL
+    last_seen TEXT NOT NULL,
+    verdict TEXT,
+    verdict_score REAL,
+    verdict_reasons TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_source ON pages (source);
 CREATE TABLE IF NOT EXISTS phones (
@@ -88,7 +91,39 @@ CREATE TABLE IF NOT EXISTS official (
     phone_id INTEGER NOT NULL REFERENCES phones (id),
     PRIMARY KEY (brand_id, phone_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_brands (
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    brand_id INTEGER NOT NULL REFERENCES brands (id),
+    count INTEGER NOT NULL,
+    PRIMARY KEY (page_id, brand_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS official_pages (
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    brand_id INTEGER NOT NULL REFERENCES brands (id),
+    PRIMARY KEY (page_id, brand_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS number_scores (
+    phone_id INTEGER PRIMARY KEY REFERENCES phones (id),
+    risk REAL NOT NULL,
+    verdict TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    brands TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT
+);
+CREATE INDEX IF NOT EXISTS number_scores_rank ON number_scores (risk DESC, phone_id);
+CREATE TABLE IF NOT EXISTS page_regions (
+    page_id INTEGER NOT NULL REFERENCES pages (id) ON DELETE CASCADE,
+    adcode INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (page_id, adcode)
+) WITHOUT ROWID;
 """
+PAGE_VERDICT_COLUMNS = (("verdict", "TEXT"), ("verdict_score", "REAL"), ("verdict_reasons", "TEXT"))
+VERDICT_KINDS = ("fake_service", "official", "directory", "other")
+NUMBER_VERDICTS = ("fraud", "official", "unknown")
+LEARN_OFFICIAL_SCORE = 0.8  # an official page on no brand domain teaches its one brand's lines from this score up
 NO_APPLIANCE = ""  # `links.appliance` when the line names no appliance
 EXAMPLES = 3
 
@@ -131,11 +166,26 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.executescript(SCHEMA)
+        _migrate(connection)
         connection.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        connection.execute("INSERT OR IGNORE INTO meta VALUES ('changes', '0')")
         connection.commit()
     connection.execute("PRAGMA foreign_keys=ON")
     connection.row_factory = sqlite3.Row
     return connection
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring an index written by an older hotlines up to this schema: add what is missing.
+
+    Version 1 had no page verdicts: the columns are added (its pages keep NULL, "no verdict",
+    which scoring takes as no evidence either way) and SCHEMA has created the new tables.
+    """
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(pages)")}
+    for name, sql_type in PAGE_VERDICT_COLUMNS:
+        if name not in columns:
+            connection.execute(f"ALTER TABLE pages ADD COLUMN {name} {sql_type}")  # noqa: S608 (fixed names)
+    connection.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND value <> ?", (SCHEMA_VERSION, SCHEMA_VERSION))
 
 
 class Index:
@@ -143,6 +193,7 @@ class Index:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self.readonly = readonly
         self.db = connect(path, readonly=readonly)
         self._phone_ids: dict[str, int] = {}
         self._brand_ids: dict[str, int] = {}
@@ -171,11 +222,18 @@ class Index:
                     summary.links += len(record.links)
                 batch += 1
                 if batch >= batch_size:
+                    self._changed()
                     self.db.commit()
                     batch = 0
         finally:
+            if batch:
+                self._changed()
             self.db.commit()  # the pages added so far, also when the caller stops early
         return summary
+
+    def _changed(self) -> None:
+        """Count a change of the graph, so that stored number scores are known to be stale."""
+        self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'")
 
     def _add(self, record: PageRecord, seen: str) -> str:
         source = record.source
@@ -187,9 +245,15 @@ class Index:
         old = self.db.execute("SELECT id, first_seen FROM pages WHERE source = ?", (location,)).fetchone()
         if old is not None:
             self.db.execute("DELETE FROM pages WHERE id = ?", (old["id"],))  # links and phones cascade
+        verdict = record.verdict
         page_id = self.db.execute(
-            "INSERT INTO pages (sha256, source, path, url, title, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source.sha256, location, source.path, source.url, source.title, old["first_seen"] if old else seen, seen),
+            "INSERT INTO pages (sha256, source, path, url, title, first_seen, last_seen, verdict, verdict_score, verdict_reasons)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                source.sha256, location, source.path, source.url, source.title, old["first_seen"] if old else seen, seen,
+                verdict.kind if verdict else None, verdict.score if verdict else None,
+                json.dumps(verdict.reasons, ensure_ascii=False) if verdict else None,
+            ),
         ).lastrowid
         for phone in record.phones:
             phone_id = self._phone_id(phone.number, phone.kind, phone.display, phone.region, phone.carrier)
@@ -197,6 +261,13 @@ class Index:
         for brand in record.brands:
             brand_id = self._brand_id(brand.canonical or brand.name, brand.known)
             self.db.executemany("INSERT OR IGNORE INTO brand_names VALUES (?, ?)", [(brand_id, name) for name in {brand.name, *brand.raw}])
+            self.db.execute("INSERT OR REPLACE INTO page_brands VALUES (?, ?, ?)", (page_id, brand_id, brand.count))
+        for owner in _official_owners(record):
+            self.db.execute("INSERT OR IGNORE INTO official_pages VALUES (?, ?)", (page_id, self._brand_id(owner, None)))
+        areas: dict[int, int] = {}  # the service area a page claims: mentions per adcode (names, coordinates: the division table)
+        for region in record.regions:
+            areas[int(region.adcode)] = areas.get(int(region.adcode), 0) + 1
+        self.db.executemany("INSERT INTO page_regions VALUES (?, ?, ?)", [(page_id, adcode, n) for adcode, n in areas.items()])
         kinds = {phone.number: phone.kind for phone in record.phones}
         for link in record.links:
             if kinds.get(link.phone, "short_code") == "short_code":
@@ -262,6 +333,7 @@ class Index:
                 key = self.brand_key(brand, must_exist=False)
                 phone_id = self._phone_id(phone.number, phone.kind, phone.display, phone.region, phone.carrier)
                 self.db.execute("INSERT OR IGNORE INTO official VALUES (?, ?)", (self._brand_id(key, None), phone_id))
+            self._changed()
         except BaseException:
             self.db.rollback()
             self._phone_ids.clear()
@@ -366,20 +438,114 @@ class Index:
             )
         return {"brand": key, "has_official_numbers": has_official, "phones": phones}
 
+    # ---- number risk (hotlines.verdict) --------------------------------------------------
+
+    def score(self) -> dict[str, Any]:
+        """Recompute every number's risk and store it (`number_scores`); returns a summary.
+
+        `index build` and `index official` call this at their end. The propagation and its
+        stopping rule: `hotlines.verdict.propagation`.
+        """
+        from hotlines.verdict.numbers import number_table, write_scores
+
+        self.db.commit()
+        changes = self._meta("changes")
+        table = number_table(self.db)
+        written = write_scores(self.db, table)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('scored', ?)", (changes or "0",))
+        self.db.commit()
+        return {"numbers": written, "iterations": table.scores.iterations, "change": table.scores.change}
+
+    def numbers(self, verdict: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Every number with its risk, ranked by risk (highest first), then number.
+
+        Each: `number` (E.164), `display`, `kind`, `risk` (0..1), `verdict` (fraud, official or
+        unknown), `reasons`, `brands` (the brand keys it claims), `pages`, `first_seen`, `last_seen`.
+        `verdict` keeps one verdict only. Public short codes are not listed. Stale or missing
+        scores (a build since the last scoring) are recomputed first: stored on a writable index,
+        in memory on a read-only one.
+        """
+        if verdict is not None and verdict not in NUMBER_VERDICTS:
+            raise QueryError(f"unknown verdict {verdict!r}: one of {', '.join(NUMBER_VERDICTS)}")
+        fresh = self._fresh_scores()
+        if fresh is not None:
+            rows = sorted((r for r in fresh.values() if verdict is None or r["verdict"] == verdict), key=lambda r: (-r["risk"], r["number"]))
+            rows = rows if limit is None else rows[: max(limit, 0)]
+            return [{k: v for k, v in r.items() if k != "phone_id"} for r in rows]
+        sql = """
+            SELECT ph.number, coalesce(ph.display, ph.number) AS display, ph.kind, s.risk, s.verdict, s.reasons, s.brands, s.pages,
+                   s.first_seen, s.last_seen
+            FROM number_scores s JOIN phones ph ON ph.id = s.phone_id
+        """
+        params: list[Any] = []
+        if verdict is not None:
+            sql += " WHERE s.verdict = ?"
+            params.append(verdict)
+        sql += " ORDER BY s.risk DESC, ph.number"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        from hotlines.verdict.numbers import split_lines
+
+        return [{**dict(row), "reasons": split_lines(row["reasons"]), "brands": split_lines(row["brands"])} for row in self.db.execute(sql, params)]
+
+    def page_verdicts(self) -> dict[str, int]:
+        """Pages per verdict kind: the four kinds always, and `none` for pages indexed without a
+        verdict (records older than verdicts), when there are any."""
+        counts = dict.fromkeys(VERDICT_KINDS, 0)
+        if "verdict" not in {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}:
+            total = self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+            return {**counts, "none": total} if total else counts
+        for row in self.db.execute("SELECT verdict, count(*) AS n FROM pages GROUP BY verdict"):
+            counts[row["verdict"] or "none"] = row["n"]
+        return counts
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _fresh_scores(self) -> dict[int, dict[str, Any]] | None:
+        """None when the stored scores are current (or the index is writable and now rescored);
+        else the scores computed in memory (a read-only index built or changed since), by phone id."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "number_scores" in tables and self._meta("scored") is not None and self._meta("scored") == self._meta("changes"):
+            return None
+        if not self.readonly:
+            self.score()
+            return None
+        from hotlines.verdict.numbers import number_table
+
+        details = {row[0]: (row[1], row[2]) for row in self.db.execute("SELECT id, display, kind FROM phones WHERE kind <> 'short_code'")}
+        return {row["phone_id"]: row for row in number_table(self.db).rows(details)}
+
     def suspicious(self, min_brands: int = 2, limit: int | None = None) -> list[dict[str, Any]]:
-        """Numbers tied to at least `min_brands` distinct brands, most brands first, with evidence."""
+        """Numbers tied to at least `min_brands` distinct brands, riskiest first (`numbers`), with evidence."""
+        fresh = self._fresh_scores()
+        stored = fresh is None
         rows = self.db.execute(
             """
             SELECT l.phone_id, ph.number, ph.kind, count(DISTINCT l.brand_id) AS brands,
-                   count(DISTINCT l.page_id) AS pages, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen
-            FROM links l JOIN phones ph ON ph.id = l.phone_id JOIN pages p ON p.id = l.page_id
+                   count(DISTINCT l.page_id) AS pages, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen"""
+            + (", s.risk, s.verdict, s.reasons" if stored else "")
+            + """
+            FROM links l JOIN phones ph ON ph.id = l.phone_id JOIN pages p ON p.id = l.page_id"""
+            + (" LEFT JOIN number_scores s ON s.phone_id = l.phone_id" if stored else "")
+            + """
             GROUP BY l.phone_id HAVING count(DISTINCT l.brand_id) >= ?
-            ORDER BY brands DESC, pages DESC, ph.number
-            """ + (" LIMIT ?" if limit else ""),
-            (min_brands, limit) if limit else (min_brands,),
+            """,
+            (min_brands,),
         ).fetchall()
-        result = []
+        scored = []
         for row in rows:
+            if stored:
+                risk, verdict, reasons = row["risk"], row["verdict"], row["reasons"].split("\n") if row["reasons"] else []
+            else:
+                found = fresh.get(row["phone_id"]) if fresh else None
+                risk, verdict, reasons = (found["risk"], found["verdict"], found["reasons"]) if found else (None, None, [])
+            scored.append((row, 0.5 if risk is None else risk, verdict or "unknown", reasons))
+        scored.sort(key=lambda item: (-item[1], -item[0]["brands"], -item[0]["pages"], item[0]["number"]))
+        result = []
+        for row, risk, verdict, reasons in scored[:limit] if limit else scored:
             evidence = self.db.execute(
                 """
                 SELECT b.key AS brand, b.known, count(DISTINCT l.page_id) AS pages, sum(l.lines) AS lines,
@@ -393,7 +559,7 @@ class Index:
             result.append(
                 {
                     "number": row["number"], "kind": row["kind"], "brands": row["brands"], "pages": row["pages"],
-                    "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+                    "first_seen": row["first_seen"], "last_seen": row["last_seen"], "risk": risk, "verdict": verdict, "reasons": reasons,
                     "official_for": [e["brand"] for e in evidence if e["official"]],
                     "evidence": [
                         {"brand": e["brand"], "known": bool(e["known"]), "pages": e["pages"], "lines": e["lines"], "example": e["example"]}
@@ -402,6 +568,18 @@ class Index:
                 }
             )
         return result
+
+    def service_area(self, number: str) -> list[dict[str, Any]]:
+        """Where a number claims to serve: per adcode, its mentions and pages over the pages that carry it."""
+        rows = self.db.execute(
+            """
+            SELECT printf('%06d', r.adcode) AS adcode, sum(r.count) AS mentions, count(*) AS pages
+            FROM phones ph JOIN page_phones pp ON pp.phone_id = ph.id JOIN page_regions r ON r.page_id = pp.page_id
+            WHERE ph.number = ? GROUP BY r.adcode ORDER BY mentions DESC, r.adcode
+            """,
+            (normalize_number(number),),
+        ).fetchall()
+        return [dict(row) for row in rows]
 
     def export(self, out: TextIO, fmt: str = "jsonl") -> int:
         """Every link with its page and number, one row each; returns the row count."""
@@ -452,6 +630,21 @@ class Index:
         for row in rows:
             examples.setdefault(row["grp"], []).append(row["source"])
         return examples
+
+
+def _official_owners(record: PageRecord) -> list[str]:
+    """The brands whose own page `record` is: an official verdict on a named brand's domain, or
+    a confident official verdict (LEARN_OFFICIAL_SCORE) of a page that names one brand only."""
+    verdict = record.verdict
+    if verdict is None or verdict.kind != "official":
+        return []
+    from hotlines.verdict.page import official_brands
+
+    keys = [brand.canonical or brand.name for brand in record.brands]
+    owners = official_brands(record.source.url, keys)
+    if not owners and len(keys) == 1 and verdict.score >= LEARN_OFFICIAL_SCORE:
+        owners = keys
+    return owners
 
 
 def _brand_row(row: sqlite3.Row) -> dict[str, Any]:

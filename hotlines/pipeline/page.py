@@ -12,6 +12,7 @@ from extractors import extract_phones, extract_regions, normalize
 from extractors.brands import extract_brands_and_appliances, regions_outside_brands
 from extractors.links import extract_links
 from hotlines.readers import Page, read_page
+from hotlines.verdict.page import page_verdict
 from schemas import Brand, PageRecord, Phone, Source
 
 
@@ -54,6 +55,7 @@ def build_record(
     found = extract_brands_and_appliances(doc, regions)
     regions = regions_outside_brands(regions, found.brands)  # "阿里斯顿" holds no 阿里地区
     title = _title_keys(page.title, found.brands, title_phones) if page.title and not title_in_text else None
+    links = extract_links(page.text, found.brands, found.appliances, phones, title)
     return PageRecord(
         source=Source(
             path=page.name,
@@ -71,8 +73,9 @@ def build_record(
         brands=found.brands,
         appliances=found.appliances,
         regions=regions,
-        links=extract_links(page.text, found.brands, found.appliances, phones, title),
+        links=links,
         warnings=list(page.warnings),
+        verdict=page_verdict(page.text, page.title, url, phones, found.brands, regions, links),
         text=page.text if include_text else None,
     )
 
