@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     phones = index_commands.add_parser("phones", help="which numbers claim to be a brand's line")
     phones.add_argument("brand", metavar="BRAND", help="canonical or written name: 海尔, Haier, 昌尔特 …")
     phones.set_defaults(run=_run_index_phones)
-    suspicious = index_commands.add_parser("suspicious", help="numbers tied to several distinct brands")
+    suspicious = index_commands.add_parser("suspicious", help="numbers tied to several distinct brands, riskiest first")
     suspicious.add_argument("--min-brands", type=int, default=2, metavar="N")
     suspicious.add_argument("--limit", type=int, metavar="N")
     suspicious.set_defaults(run=_run_index_suspicious)
@@ -89,10 +89,37 @@ def _parser() -> argparse.ArgumentParser:
     official = index_commands.add_parser("official", help="load known official numbers (CSV: brand,number); all rows or none")
     official.add_argument("csv", metavar="CSV")
     official.set_defaults(run=_run_index_official)
-    for sub in (build, brands, phones, suspicious, export, official):
+    numbers = index_commands.add_parser("numbers", help="every number with its fraud risk, verdict and reasons, riskiest first")
+    numbers.add_argument("--limit", type=int, metavar="N")
+    numbers.add_argument("--verdict", choices=("fraud", "official", "unknown"), help="only numbers with this verdict")
+    numbers.set_defaults(run=_run_index_numbers)
+    score = index_commands.add_parser("score", help="recompute every number's risk (index build and index official do it at their end)")
+    score.set_defaults(run=_run_index_score)
+    spark = commands.add_parser("spark", help="run on Apache Spark (pip install 'hotlines[spark]')")
+    spark_commands = spark.add_subparsers(dest="spark_command", required=True, metavar="SPARK_COMMAND")
+    spark_extract = spark_commands.add_parser(
+        "extract", help="crawl archives to DIR/records and DIR/links (Parquet)", description="The same per-page function as `hotlines extract`, in Spark tasks."
+    )
+    spark_extract.add_argument("inputs", nargs="+", metavar="INPUT", help="archives (.warc[.gz], .arc[.gz]), directories, globs, or a manifest listing archive paths")
+    spark_extract.add_argument("--output", required=True, metavar="DIR", help="writes DIR/records and DIR/links (Parquet)")
+    spark_extract.add_argument("--master", metavar="URL", help="Spark master (default: spark-submit's, else local[*])")
+    spark_extract.add_argument("--partitions", type=_jobs, metavar="N", help="partitions of the archive list (default: 4 per core, at most one per archive)")
+    spark_extract.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N")
+    spark_extract.add_argument("--overwrite", action="store_true", help="replace DIR/records and DIR/links if they exist")
+    spark_extract.set_defaults(run=_run_spark_extract)
+
+    for sub in (build, brands, phones, suspicious, export, official, numbers, score):
         sub.add_argument("--db", required=True, metavar="FILE", help="the index file (created by build)")
-    for sub in (brands, phones, suspicious):
+    for sub in (brands, phones, suspicious, numbers):
         sub.add_argument("--json", action="store_true", help="machine-readable output")
+
+    report = commands.add_parser("report", help="one self-contained offline HTML report of an index (numbers, dossiers, maps, graph)")
+    report.add_argument("--db", required=True, metavar="FILE", help="the index file (created by index build)")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write (atomically)")
+    report.add_argument("--top", type=int, default=50, metavar="N", help="numbers with a row and a dossier; the rest are summarised (default: %(default)s)")
+    report.add_argument("--number", metavar="PHONE", help="this number (any written form) and the numbers sharing a brand with it")
+    report.add_argument("--brand", metavar="BRAND", help="the numbers claiming this brand (canonical or written name)")
+    report.set_defaults(run=_run_report)
     return parser
 
 
@@ -357,13 +384,14 @@ def _run_index_build(args: argparse.Namespace) -> int:
             summary = index.add_records(_counted(records, progress), batch_size=args.batch_size)
         finally:
             progress.close()
+        scored = index.score()  # number risks over the whole graph, new pages included
         stats = index.stats()
     if tally.archives:
         print(f"hotlines: {tally.summary()}", file=sys.stderr)
     print(
         f"hotlines: index {_safe(args.db)}: {summary.added} page(s) added, {summary.replaced} replaced, "
         f"{summary.unchanged} already there, {report.count} input(s) failed; now {stats['pages']} pages, "
-        f"{stats['phones']} numbers, {stats['brands']} brands, {stats['links']} links",
+        f"{stats['phones']} numbers, {stats['brands']} brands, {stats['links']} links; {scored['numbers']} number(s) scored",
         file=sys.stderr,
     )
     return EXIT_PARTIAL if report.count else EXIT_OK
@@ -452,10 +480,10 @@ def _render_phones(result: dict[str, Any]) -> Iterator[str]:
 
 
 def _render_suspicious(rows: list[dict[str, Any]], min_brands: int) -> Iterator[str]:
-    yield f"{len(rows)} number(s) tied to at least {min_brands} brands"
+    yield f"{len(rows)} number(s) tied to at least {min_brands} brands, riskiest first"
     for row in rows:
         official = f" (official for {', '.join(row['official_for'])})" if row["official_for"] else ""
-        yield f"{row['number']} ({row['kind']}): {row['brands']} brands on {row['pages']} page(s){official}"
+        yield f"{row['number']} ({row['kind']}): risk {row['risk']:.2f} {row['verdict']}, {row['brands']} brands on {row['pages']} page(s){official}"
         for e in row["evidence"]:
             yield f"    {e['brand']}{'' if e['known'] else ' (discovered)'}: {e['pages']} page(s), e.g. {e['example']}"
 
@@ -478,8 +506,89 @@ def _run_index_official(args: argparse.Namespace) -> int:
     rows = read_official_csv(args.csv)  # every row checked before the index is opened
     with Index(args.db) as index:
         count = index.load_official(rows)
-    print(f"hotlines: {count} official number(s) loaded", file=sys.stderr)
+        index.score()
+    print(f"hotlines: {count} official number(s) loaded; numbers rescored", file=sys.stderr)
     return EXIT_OK
+
+
+@_index_command
+def _run_report(args: argparse.Namespace) -> int:
+    import os
+
+    from hotlines.report import build_report
+
+    if args.top < 1:
+        print("hotlines: error: --top must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        summary = build_report(args.db, args.output, top=args.top, number=args.number, brand=args.brand)
+    except OSError as error:
+        if isinstance(error, FileNotFoundError) and not os.path.exists(args.db):
+            raise
+        print(f"hotlines: error: cannot write {_safe(str(args.output))}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    rest = f", {summary.summarised:,} more summarised" if summary.summarised else ""
+    ranking = "risk" if summary.scored else "distinct brands (no verdicts in this index)"
+    print(
+        f"hotlines: report {_safe(str(summary.path))}: {summary.numbers} number(s) with dossiers{rest}, ranked by {ranking}; "
+        f"{summary.bytes / 2**20:.1f} MiB",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+@_index_command
+def _run_index_numbers(args: argparse.Namespace) -> int:
+    return _query(args, lambda index: index.numbers(args.verdict, args.limit), _render_numbers)
+
+
+def _render_numbers(rows: list[dict[str, Any]]) -> Iterator[str]:
+    yield f"{len(rows)} number(s), riskiest first"
+    for row in rows:
+        yield f"{row['number']} ({row['kind']}): risk {row['risk']:.2f} {row['verdict']}, {row['pages']} page(s)"
+        for reason in row["reasons"]:
+            yield f"    {reason}"
+
+
+@_index_command
+def _run_index_score(args: argparse.Namespace) -> int:
+    import os.path
+    import time
+
+    from hotlines.index import Index
+
+    if not os.path.isfile(args.db):
+        raise FileNotFoundError(f"no index at {args.db}")
+    started = time.perf_counter()
+    with Index(args.db) as index:
+        summary = index.score()
+    print(
+        f"hotlines: {summary['numbers']} number(s) scored in {time.perf_counter() - started:.1f} s "
+        f"({summary['iterations']} iterations, last change {summary['change']:.1e})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _run_spark_extract(args: argparse.Namespace) -> int:
+    """Exit 0: every archive read whole; 1: some inputs or records failed (named); 2: the job could not run."""
+    from hotlines.scale.spark import SparkJobError, run_extract
+
+    try:
+        summary, problems = run_extract(
+            args.inputs, args.output, master=args.master, partitions=args.partitions, max_bytes=args.max_bytes, overwrite=args.overwrite
+        )
+    except SparkJobError as error:
+        print(f"hotlines: error: {_safe(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in problems + summary.errors:
+        print(f"hotlines: error: {_safe(problem)}", file=sys.stderr)
+    if summary.failed > len(summary.errors):
+        print(f"hotlines: (errors after the first {len(summary.errors)} not shown)", file=sys.stderr)
+    for line in summary.lines():
+        print(f"hotlines: {line}", file=sys.stderr)
+    print(f"hotlines: wrote {_safe(str(args.output))}/records and {_safe(str(args.output))}/links", file=sys.stderr)
+    return EXIT_PARTIAL if problems or summary.failed else EXIT_OK
 
 
 def entry_point() -> None:
