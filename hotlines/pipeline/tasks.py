@@ -97,8 +97,10 @@ def iter_page_records(
     tasks = iter_page_tasks(inputs, on_error=on_error, tally=tally, max_bytes=max_bytes)
     work = partial(page_result, max_bytes=max_bytes, include_text=include_text, url=url, render=render)
     if jobs > 1:
-        from hotlines.pipeline.page import warm_up
+        from hotlines.pipeline.page import preload_for_workers, warm_up
         from hotlines.scale.parallel import ordered_map
+
+        preload_for_workers()
 
         results = ordered_map(work, tasks, jobs=jobs, setup=warm_up, inline=_reads_stdin)
     else:

@@ -8,8 +8,8 @@ runs in every process: with `fork` (Linux) the workers are copies of a parent th
 loaded the tables, so they start in milliseconds and share those pages; with `spawn` each
 worker loads its own.
 
-Each worker owns a pipe and is given one task at a time, so the parent always knows which
-task a worker is on: when a worker dies (killed, out of memory, a crash in native
+Each worker owns a pipe and is given at most `PREFETCH` tasks at a time, built in the order
+given, so the parent always knows which task a worker is on: when a worker dies (killed, out of memory, a crash in native
 code) the task at the head of its queue is the one that killed it. That task's result is an
 `InputError` naming it; the worker's other tasks go to a fresh worker, and the batch goes on.
 
@@ -32,11 +32,11 @@ from hotlines.scale import usable_cores  # noqa: F401  (here too, beside the poo
 
 Task = TypeVar("Task")
 
-# Tasks handed to a worker at once. One: a task goes only to a worker waiting in `recv`. With
-# more, the parent could block writing a large page into a full pipe while the worker blocks
-# writing a large result into the other, neither reading: a deadlock. An idle worker costs a
-# round trip through the parent (tens of microseconds) against milliseconds of work per page.
-PREFETCH = 1
+# Tasks handed to a worker at once: the one it is building and the next, waiting in its inbox,
+# so that it never idles while the parent comes round. (A worker reads its pipe in a thread of
+# its own: with a plain recv loop, the parent could block writing a large page into a full pipe
+# while the worker blocks writing a large result into the other, neither reading.)
+PREFETCH = 2
 REORDER = 6  # per worker: finished results held back while an earlier one is still building
 
 
@@ -61,23 +61,41 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _serve(connection: Connection, work: Callable[[Any], Any], setup: Callable[[], None] | None) -> None:
-    """A worker: tasks in, results out, until the parent sends None or goes away."""
+    """A worker: tasks in, results out, until the parent sends None or goes away.
+
+    A thread of its own takes tasks off the pipe as they come, so the parent's sends never wait
+    on this worker's work: the parent can hand over the next task while this one is built, and
+    neither side can block the other with a full pipe (the parent always reads results).
+    """
+    import queue
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the workers
     if setup is not None:
         setup()
-    while True:
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def receive() -> None:
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                message = None
+            inbox.put(message)
+            if message is None:
+                return
+
+    threading.Thread(target=receive, name="hotlines-worker-inbox", daemon=True).start()
+    while (message := inbox.get()) is not None:
         number, task = message
         try:
             result: Any = work(task)
         except Exception as error:  # an input that fails: its error is the result
             result = error if _picklable(error) else InputError(getattr(task, "name", str(task)), f"{type(error).__name__}: {error}")
-        connection.send((number, result))
+        try:
+            connection.send((number, result))
+        except OSError:  # the parent is gone
+            return
 
 
 def _picklable(error: Exception) -> bool:
