@@ -100,9 +100,7 @@ def iter_page_records(
         from hotlines.pipeline.page import preload_for_workers, warm_up
         from hotlines.scale.parallel import ordered_map
 
-        preload_for_workers()
-
-        results = ordered_map(work, tasks, jobs=jobs, setup=warm_up, inline=_reads_stdin)
+        results = ordered_map(work, tasks, jobs=jobs, setup=warm_up, inline=_reads_stdin, prepare=preload_for_workers)
     else:
         results = ((task, _attempt(work, task)) for task in tasks)
     for task, result in results:

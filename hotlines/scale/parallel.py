@@ -139,13 +139,15 @@ def ordered_map(
     jobs: int,
     setup: Callable[[], None] | None = None,
     inline: Callable[[Task], bool] | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Task, Any]]:
     """`(task, work(task) or the exception it raised)` for every task, in order, over `jobs` processes.
 
     `setup` runs once in each worker started by `spawn`, before its first task (load the tables);
     a forked worker starts as a copy of this process, with whatever it has loaded.
     `inline(task)` true: the task runs here, in this process, in its turn (stdin can't be read
-    by a worker). With `jobs` 1, or fewer than two tasks, no worker is started at all.
+    by a worker). `prepare` runs here just before workers are started (load what they should
+    share). With `jobs` 1, or fewer than two tasks, no worker is started at all.
     """
     iterator = iter(tasks)
     head = [task for _, task in zip(range(2), iterator)]
@@ -153,6 +155,8 @@ def ordered_map(
         for task in [*head, *iterator]:
             yield task, _attempt(work, task)
         return
+    if prepare is not None:
+        prepare()  # here, once, before the workers are forked from this process
     yield from _Pool(work, jobs, setup, inline).run(head, iterator)
 
 
