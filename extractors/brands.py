@@ -331,13 +331,13 @@ def _terms(doc: NormalizedText) -> tuple[list[Mention], list[tuple[int, int, str
     text = doc.text
     appliances: list[Mention] = []
     aliases: list[tuple[int, int, str]] = []
-    runs = doc.cjk_runs()
     texts = doc.cjk_run_texts()
-    found = list(map(_run_terms.get, texts))
-    if None in found:  # a run not seen before
-        found = [terms if terms is not None else _terms_in_run(texts[i]) for i, terms in enumerate(found)]
-    for index in compress(range(len(found)), found):  # the runs that hold any term
-        offset = runs[index][0]
+    try:
+        found = list(map(_run_terms.__getitem__, texts))  # C-speed look-ups, with no pass for misses after
+    except KeyError:  # a run not seen before
+        found = list(map(_terms_in_run, texts))
+    holding = list(compress(range(len(found)), found))  # the runs that hold any term: a few a page
+    for index, offset in zip(holding, doc.cjk_run_offsets(holding)):
         for start, end, kind, name in found[index]:
             if kind == 0:
                 if name in _CONTACT_LABELS and _CONTACT_AFTER.match(text, offset + end):

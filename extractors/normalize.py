@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import importlib.resources
+from collections.abc import Iterable
 from itertools import accumulate, islice
 import re
 import unicodedata
@@ -38,8 +39,10 @@ def _normalize_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-# Names of places, brands and appliances are written in CJK characters only.
-_CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
+# Names of places, brands and appliances are written in CJK characters only. The class is
+# written out twice rather than as `[…]+`: sre skips ahead to a match at C speed only when a
+# pattern starts with a character class, not with a repeat (twice as fast over Latin text).
+_CJK_SPLIT = re.compile(r"([\u3400-\u9fff\uf900-\ufaff][\u3400-\u9fff\uf900-\ufaff]*)")
 
 
 def is_cjk(ch: str) -> bool:
@@ -54,35 +57,73 @@ def is_cjk(ch: str) -> bool:
 class NormalizedText:
     """`text` is what extractors match on; `original` is what spans are reported against."""
 
-    __slots__ = ("original", "text", "_to_original", "_runs", "_run_texts", "marked")
+    __slots__ = ("original", "text", "_to_original", "_parts", "_run_texts", "_runs", "marked", "other_digits")
 
-    def __init__(self, original: str, text: str, to_original: array | None = None, marked: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        to_original: array | None = None,
+        marked: frozenset[str] = frozenset(),
+        other_digits: bool = True,
+    ) -> None:
         self.original = original
         # Enclosed digits and keycaps in the page (①, ⓪, ❶, 4️⃣'s U+20E3): seen by the same scan
         # that finds what to fold, so an extractor can tell at no cost that a page has none.
         self.marked = marked
+        # Whether `text` may hold decimal digits other than 0-9 (٣, ३: regex `\d` matches them),
+        # from the same scan; True when not known. Without them, `[0-9]` scans a page for
+        # numbers three times faster than `\d`, which asks Unicode data about every character.
+        self.other_digits = other_digits
         self.text = text
         self._to_original = to_original  # per normalized char, its original index; None = identity
+        self._parts: list[str] | None = None
+        self._run_texts: list[str] | None = None
         self._runs: list[tuple[int, str]] | None = None
-        self._run_texts: list[str] = []
 
-    def cjk_runs(self) -> list[tuple[int, str]]:
-        """(offset, run) for every maximal run of CJK characters in `text`, computed once.
+    def cjk_parts(self) -> list[str]:
+        """`text` cut around its maximal runs of CJK characters, computed once:
+        [non-CJK, run, non-CJK, run, ..., non-CJK], so runs are the odd items and the parts
+        before an item add up to its offset.
 
         Extractors whose names are all CJK look only inside runs, and cache by run: the
-        service-area items that fill these pages recur from page to page.
+        service-area items that fill these pages recur from page to page. A page has hundreds
+        of runs, so the parts are what is kept: offsets are added up only where they are needed
+        (`cjk_run_offsets`), or by a caller walking all runs anyway, not paid for every run up front.
         """
-        if self._runs is None:
-            parts = _CJK_SPLIT.split(self.text)  # non-CJK, run, non-CJK, run, ..., non-CJK
-            ends = accumulate(map(len, parts))  # a run starts where the part before it ends
-            self._run_texts = parts[1::2]
-            self._runs = list(zip(islice(ends, 0, None, 2), self._run_texts))
-        return self._runs
+        if self._parts is None:
+            self._parts = _CJK_SPLIT.split(self.text)
+        return self._parts
 
     def cjk_run_texts(self) -> list[str]:
-        """The runs of `cjk_runs` without their offsets (for C-speed cache look-ups)."""
-        self.cjk_runs()
+        """The runs without their offsets (for C-speed cache look-ups)."""
+        if self._run_texts is None:
+            self._run_texts = self.cjk_parts()[1::2]
         return self._run_texts
+
+    def cjk_run_offsets(self, indexes: Iterable[int]) -> list[int]:
+        """The offsets in `text` of the runs at `indexes` (ascending indexes into `cjk_run_texts`).
+
+        Adds up the lengths of the parts from one wanted run to the next only: a page's few runs
+        with a brand or appliance name cost no pass over the hundreds of others.
+        """
+        parts = self.cjk_parts()
+        offsets = []
+        offset = done = 0  # `offset` is where parts[done] starts
+        for index in indexes:
+            part = 2 * index + 1
+            offset += sum(map(len, parts[done:part]))
+            done = part
+            offsets.append(offset)
+        return offsets
+
+    def cjk_runs(self) -> list[tuple[int, str]]:
+        """(offset, run) for every maximal run of CJK characters in `text`, in order."""
+        if self._runs is None:
+            parts = self.cjk_parts()
+            ends = accumulate(map(len, parts))  # a run starts where the part before it ends
+            self._runs = list(zip(islice(ends, 0, None, 2), parts[1::2]))
+        return self._runs
 
     @property
     def is_identity(self) -> bool:
@@ -108,21 +149,27 @@ class NormalizedText:
 
 
 @lru_cache(maxsize=1)
-def _changing() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Character classes of what `_normalize_char` changes: the BMP, and planes 1-2.
+def _changing() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    """Character classes of what `_normalize_char` changes: the BMP, and planes 1-2; and the
+    decimal digits other than 0-9 that it keeps.
 
     One C-level scan per page then finds the characters that need folding. The classes come
     from `data/nfkc_changing.txt`, generated by `changing_codes` for the Unicode version it
     names (checking 196,608 code points takes about 60 ms, too long for every start); under
-    another Unicode version they are computed afresh.
+    another Unicode version they are computed afresh. So do the other digits, from
+    `data/other_digits.txt` (`other_digit_codes`).
     """
-    codes = _stored_changing_codes()
+    codes = _stored_codes("nfkc_changing.txt")
     if codes is None:
         codes = changing_codes()
-    codes = sorted({*codes, *_MARKED})  # marked characters are scanned for too, and kept as they are
+    digits = _stored_codes("other_digits.txt")
+    if digits is None:
+        digits = other_digit_codes(codes)
+    # Marked characters and other digits are scanned for too, and kept as they are.
+    codes = sorted({*codes, *_MARKED, *digits})
     bmp = [code for code in codes if code < 0x10000]
     astral = [code for code in codes if code >= 0x10000]
-    return _char_class(bmp), _char_class(astral)
+    return _char_class(bmp), _char_class(astral), frozenset(map(chr, digits))
 
 
 def changing_codes() -> list[int]:
@@ -133,6 +180,13 @@ def changing_codes() -> list[int]:
         for code in range(0x30000)
         if code not in keep and (not unicodedata.is_normalized("NFKC", chr(code)) or chr(code) in _DASHES)
     ]
+
+
+def other_digit_codes(changing: list[int]) -> list[int]:
+    """Every code point but 0-9 that regex `\\d` matches (Unicode decimal digits: ٣, ३, ៣ …) and
+    that `_normalize_char` keeps (it folds full-width ３ to 3): `changing` is `changing_codes()`."""
+    folded = set(changing)
+    return [code for code in range(0x80, 0x110000) if chr(code).isdecimal() and code not in folded]
 
 
 def changing_codes_text(codes: list[int]) -> str:
@@ -150,7 +204,13 @@ def changing_codes_text(codes: list[int]) -> str:
 
 
 def _stored_changing_codes() -> list[int] | None:
-    text = importlib.resources.files("extractors").joinpath("data/nfkc_changing.txt").read_text(encoding="ascii")
+    return _stored_codes("nfkc_changing.txt")
+
+
+def _stored_codes(name: str) -> list[int] | None:
+    """The code points a data file in the format of `changing_codes_text` lists, or None when
+    it was written for another Unicode version."""
+    text = importlib.resources.files("extractors").joinpath(f"data/{name}").read_text(encoding="ascii")
     header, *ranges = text.split()[1:]
     if header != unicodedata.unidata_version:
         return None
@@ -172,7 +232,6 @@ def _char_class(codes: list[int]) -> re.Pattern[str]:
     return re.compile(f"[{parts}]")
 
 
-_ASTRAL = re.compile("[\U00010000-\U0002FFFF]")
 # Where enclosed digits live (circled, parenthesized, full-stop, dingbat: ①⑴⒈❶➀, 🄁), and the
 # keycap mark of 4️⃣: characters a page may write digits in to hide them (see phone_disguises).
 ENCLOSED_DIGIT_RANGES = ((0x2460, 0x24FF), (0x2776, 0x2793), (0x1F100, 0x1F10C))
@@ -180,19 +239,27 @@ KEYCAP = "\u20e3"
 _MARKED = frozenset({*(code for lo, hi in ENCLOSED_DIGIT_RANGES for code in range(lo, hi + 1)), ord(KEYCAP)})
 
 
+def _beyond_bmp(text: str) -> bool:
+    """Whether `text` holds a character outside the BMP: such a character takes two UTF-16 code
+    units. One encoding pass in C costs a fifth of a regex scan for one."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
 def normalize(original: str) -> NormalizedText:
     """Fold full-width forms, compatibility characters and dashes (NFKC plus dash folding)."""
-    bmp, astral = _changing()
+    bmp, astral, other_digits = _changing()
     found = set(bmp.findall(original))
-    if _ASTRAL.search(original):
+    if _beyond_bmp(original):
         found.update(astral.findall(original))
     if not found:
-        return NormalizedText(original, original)
+        return NormalizedText(original, original, other_digits=False)
     marked = frozenset(ch for ch in found if ord(ch) in _MARKED)
-    if marked:
-        found -= marked
-        if not found:
-            return NormalizedText(original, original, None, marked)
+    digits = not other_digits.isdisjoint(found)
+    found -= marked
+    if digits:
+        found -= other_digits
+    if not found:
+        return NormalizedText(original, original, None, marked, digits)
     mapping: dict[int, str] = {}
     expands = False
     for ch in found:
@@ -201,12 +268,13 @@ def normalize(original: str) -> NormalizedText:
             folded = _char_cache[ch] = _normalize_char(ch)
         mapping[ord(ch)] = folded
         expands = expands or len(folded) != 1
+    digits = digits or not other_digits.isdisjoint("".join(mapping.values()))  # no fold makes one today
     if not expands:
-        return NormalizedText(original, original.translate(mapping), None, marked)
+        return NormalizedText(original, original.translate(mapping), None, marked, digits)
     pieces: list[str] = []
     table = array("q")
     for index, ch in enumerate(original):
         folded = mapping.get(ord(ch), ch)
         pieces.append(folded)
         table.extend([index] * len(folded))
-    return NormalizedText(original, "".join(pieces), table, marked)
+    return NormalizedText(original, "".join(pieces), table, marked, digits)

@@ -98,14 +98,14 @@ def hints(doc: NormalizedText) -> list[int]:
     numerals, enclosed_any, _ = _patterns()
     text = doc.text
     found = [match.start() for match in enclosed_any.finditer(text)] if doc.marked else []
-    cjk_runs = doc.cjk_runs()
-    known = list(map(_numeral_runs.get, doc.cjk_run_texts()))  # C-speed look-ups
+    runs = doc.cjk_run_texts()
+    known = list(map(_numeral_runs.get, runs))  # C-speed look-ups
     if known.count(False) == len(known):
         indexes: list[int] = []  # the usual page: every run seen before, none with numerals
     else:
         indexes = [i for i, has in enumerate(known) if has is not False]
-    for index in indexes:
-        offset, run = cjk_runs[index]
+    for index, offset in zip(indexes, doc.cjk_run_offsets(indexes)):
+        run = runs[index]
         has = known[index]
         if has is None:
             has = numerals.search(run) is not None

@@ -24,9 +24,12 @@ names elsewhere, else a province. When nothing decides, it takes the most promin
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -358,8 +361,11 @@ class _Found:
 
 # The list a run's last mention may head when it ends the run (_scope_after), and the run's length.
 _Lead = tuple["_Scope", re.Pattern[str], int]
-# run -> ((start, end, template or None, found, text), ...), whether any needs the page to decide, lead
-_Located = tuple[tuple[tuple[int, int, "Region | None", _Found, str], ...], bool, "_Lead | None"]
+# A decided mention's template as `extract_regions` copies it: its field values (`__dict__`) and
+# fields set, taken out of the model once, since attribute look-ups on a pydantic model are slow.
+_Fields = tuple[dict[str, Any], set[str]]
+# run -> ((start, end, template's fields or None, found, text), ...), whether any needs the page to decide, lead
+_Located = tuple[tuple[tuple[int, int, "_Fields | None", _Found, str], ...], bool, "_Lead | None"]
 _run_cache: dict[str, _Located] = {}
 
 
@@ -391,7 +397,7 @@ def _run_mentions(index: NameIndex, run: str) -> _Located:
     if len(_run_cache) >= _RUN_CACHE_LIMIT:
         _run_cache.clear()
     result = (
-        tuple((f.start, f.end, f.template, f, run[f.start : f.end]) for f in found),
+        tuple((f.start, f.end, _fields(f.template), f, run[f.start : f.end]) for f in found),
         any(f.template is None for f in found),
         _lead(found[-1], len(run)) if found else None,
     )
@@ -424,30 +430,41 @@ def _tail_of(run: str, names_end: int, reading: _Reading, written: tuple[str, ..
     return end, town, unofficial
 
 
-def _stamp(template: Region, text: str, span: tuple[int, int]) -> Region:
-    """A copy of a validated template with its own text and span.
+def _fields(template: Region | None) -> _Fields | None:
+    return None if template is None else (template.__dict__, template.__pydantic_fields_set__)
 
-    Field for field what `model_copy(update=...)` makes, at a fifth of the cost: a page lists
-    hundreds of places. Only text and span differ from the template, and both come straight
-    from the page, so nothing is left unvalidated that validation would catch.
-    """
-    region = _new_region(Region)
+
+def _stamp(template: Region, text: str, span: tuple[int, int]) -> dict[str, Any]:
+    """The field values of a validated template with its own text and span (see `_regions`)."""
     fields = template.__dict__.copy()
     fields["text"] = text
     fields["span"] = span
-    _set_dict(region, fields)
-    _set_fields_set(region, template.__pydantic_fields_set__)
-    _set_extra(region, None)
-    _set_private(region, None)
-    return region
+    return fields
+
+
+def _regions(fields: list[dict[str, Any]], fields_sets: list[set[str]]) -> list[Region]:
+    """Regions with these field values and fields set, made as `model_copy` makes a copy: the
+    values are a validated template's but for text and span, and both come straight from the
+    page, so nothing is left unvalidated that validation would catch.
+
+    A page lists hundreds of places, so the models are made all at once, each of the four slots
+    pydantic keeps a model's state in filled by one pass in C over the page's regions (through
+    the slot's descriptor, what object.__setattr__ ends up calling): per region calls from
+    Python cost about twice as much.
+    """
+    regions = list(map(_new_region, repeat(Region, len(fields))))
+    _consume(map(_set_dict, regions, fields))
+    _consume(map(_set_fields_set, regions, fields_sets))
+    _consume(map(_set_extra, regions, repeat(None)))
+    _consume(map(_set_private, regions, repeat(None)))
+    return regions
 
 
 _new_region = Region.__new__
-# The slots pydantic's BaseModel keeps its state in, set through their descriptors (what
-# object.__setattr__ ends up calling, without the attribute look-up each time).
 _set_dict, _set_fields_set, _set_extra, _set_private = (
     vars(BaseModel)[slot].__set__ for slot in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
 )
+_consume = deque(maxlen=0).extend  # runs an iterator to its end, in C
 
 
 def _template(table: DivisionTable, piece: _Piece, choice: int, town: str | None, unofficial: str | None, guessed: bool = False) -> Region:
@@ -464,48 +481,63 @@ def extract_regions(text: str | NormalizedText) -> list[Region]:
     index = name_index()
     table, senses, normalized = index.table, index.senses, doc.text
     original, identity, unchanged = doc.original, doc.is_identity, doc.text is doc.original
-    regions: list[Region | None] = []
+    # Each mention's field values and fields set, in text order; the models are made at the end.
+    fields: list[dict[str, Any] | None] = []
+    fields_sets: list[set[str] | None] = []
     pending: list[tuple[int, int, _Found, str]] = []  # ambiguous: decided once the page is read
-    cache_get, append, stamp = _run_cache.get, regions.append, _stamp
+    cache_get, add, add_set = _run_cache.get, fields.append, fields_sets.append
     lead: _Lead | None = None  # the list the previous run (at `lead_at`) may head
-    lead_at = 0
-    for offset, run in doc.cjk_runs():
+    lead_at = run_end = 0
+    parts = iter(doc.cjk_parts())
+    for gap, run in zip(parts, parts):  # (text before a run, the run): offsets are added up here
+        offset = run_end + len(gap)
+        run_end = offset + len(run)
         if lead is not None and run in senses:
             # A run that is one name, right after a parent or a list item: an item of the list.
-            scope, gap, length = lead
-            item = _list_item(index, run, scope) if gap.fullmatch(normalized, lead_at + length, offset) else None
+            scope, gap_pattern, length = lead
+            item = _list_item(index, run, scope) if gap_pattern.fullmatch(normalized, lead_at + length, offset) else None
             if item is not None:
-                a, b = offset, offset + len(run)
+                a, b = offset, run_end
                 if not identity:
                     a, b = doc.to_original(a, b)
-                append(stamp(item, original[a:b], (a, b)))
+                add(_stamp(item, original[a:b], (a, b)))
+                add_set(item.__pydantic_fields_set__)
                 lead, lead_at = (scope, _LIST_NEXT, len(run)), offset
                 continue
         located = cache_get(run) or _run_mentions(index, run)
         for start, end, template, found, written in located[0]:
             if template is None:
-                pending.append((len(regions), offset, found, run))
-                append(None)  # filled in below
-            elif identity:
+                pending.append((len(fields), offset, found, run))
+                add(None)  # filled in below
+                add_set(None)
+                continue
+            if identity:
                 a = offset + start
                 b = offset + end
-                append(stamp(template, written if unchanged else original[a:b], (a, b)))
+                if not unchanged:
+                    written = original[a:b]
             else:
                 a, b = doc.to_original(offset + start, offset + end)
-                append(stamp(template, original[a:b], (a, b)))
+                written = original[a:b]
+            values, fields_set = template
+            values = values.copy()  # `_stamp`, written out: this loop is most of a page's regions' cost
+            values["text"] = written
+            values["span"] = (a, b)
+            add(values)
+            add_set(fields_set)
         lead, lead_at = located[2], offset
     if pending:
-        page_provinces = {region.adcode[:2] + "0000" for region in regions if region is not None}
-        page_cities = {
-            city for region in regions if region is not None and (city := region.adcode[:4] + "00") in table.units and city[2:] != "0000"
-        }
+        adcodes = [values["adcode"] for values in fields if values is not None]
+        page_provinces = {adcode[:2] + "0000" for adcode in adcodes}
+        page_cities = {city for adcode in adcodes if (city := adcode[:4] + "00") in table.units and city[2:] != "0000"}
         for position, offset, found, run in pending:
             template, end = _decide(index, found, run, page_provinces, page_cities)
             a, b = offset + found.start, offset + end
             if not identity:
                 a, b = doc.to_original(a, b)
-            regions[position] = _stamp(template, original[a:b], (a, b))
-    return regions  # type: ignore[return-value]  # every None was filled
+            fields[position] = _stamp(template, original[a:b], (a, b))
+            fields_sets[position] = template.__pydantic_fields_set__
+    return _regions(fields, fields_sets)  # type: ignore[arg-type]  # every None was filled
 
 
 def _decide(index: NameIndex, found: _Found, run: str, page_provinces: set[str], page_cities: set[str]) -> tuple[Region, int]:

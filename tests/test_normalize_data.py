@@ -8,7 +8,7 @@ import unicodedata
 import sys
 
 import extractors.normalize  # noqa: F401
-from extractors.normalize import changing_codes, changing_codes_text
+from extractors.normalize import changing_codes, changing_codes_text, normalize, other_digit_codes
 
 normalize_module = sys.modules["extractors.normalize"]
 
@@ -23,3 +23,26 @@ def test_the_stored_table_equals_a_fresh_computation() -> None:
     else:  # another Python: the table is recomputed at start-up instead of read
         assert normalize_module._stored_changing_codes() is None
     assert 0xFF14 in fresh and ord("—") in fresh and 0x2460 not in fresh  # ４ and — fold; ① is kept
+
+
+def test_the_stored_other_digits_equal_a_fresh_computation() -> None:
+    """Decimal digits other than 0-9 that normalization keeps: the phone scan uses `[0-9]` on
+    pages without them, so a digit missing from the file would make its numbers invisible."""
+    stored_text = importlib.resources.files("extractors").joinpath("data/other_digits.txt").read_text(encoding="ascii")
+    version = stored_text.split()[1]
+    changing = changing_codes()
+    fresh = other_digit_codes(changing)
+    if version == unicodedata.unidata_version:
+        assert stored_text == changing_codes_text(fresh)
+        assert normalize_module._stored_codes("other_digits.txt") == fresh
+    else:
+        assert normalize_module._stored_codes("other_digits.txt") is None
+    assert 0x0663 in fresh and 0x0969 in fresh  # Arabic-Indic ٣ and Devanagari ३
+    assert not any(0x30 <= code <= 0x39 or code in set(changing) for code in fresh)  # 0-9 and ３ (folded) are not "other"
+
+
+def test_pages_with_other_digits_are_flagged_and_scanned_with_unicode_digits() -> None:
+    plain = normalize("热线4001865909")
+    assert plain.other_digits is False
+    for text in ("热线٤٠٠١٨٦٥٩٠٩", "热线४००१८६५९०९ and ４００"):
+        assert normalize(text).other_digits is True
