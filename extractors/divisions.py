@@ -38,6 +38,11 @@ class Division:
     lon: float | None
     lat: float | None
 
+    def __reduce__(self) -> tuple[type[Division], tuple[object, ...]]:
+        # Pickled as its constructor call: the table cache holds thousands, and unpickling a
+        # slotted dataclass through its generic __setstate__ costs three times as much.
+        return Division, (self.adcode, self.name, self.level, self.province, self.city, self.lon, self.lat)
+
 
 @dataclass(frozen=True, slots=True)
 class FormerName:
@@ -46,6 +51,9 @@ class FormerName:
     name: str
     adcode: str  # today's unit it resolves to
     year: int
+
+    def __reduce__(self) -> tuple[type[FormerName], tuple[object, ...]]:
+        return FormerName, (self.name, self.adcode, self.year)  # as Division's
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,18 @@ def test_extract_leaves_out_the_index_the_validator_and_spacy() -> None:
     modules = set(probed["modules"])
     assert not {"sqlite3", "hotlines.index", "hotlines.validate", "spacy", "cpca", "pyarrow", "hotlines.parquet"} & modules
     assert "phonenumbers.geocoder" not in modules, "a page with only a 400 number needs no geocoder (0.5 s of tables)"
+    # No archive among the inputs: no archive reader; one page: no worker pool.
+    assert not {"hotlines.readers.warc", "fastwarc", "warcio", "hotlines.scale.parallel", "multiprocessing"} & modules
+
+
+def test_extract_of_an_archive_or_of_pages_loads_the_reader_or_the_pool(tmp_path) -> None:
+    """The check above is worth something only if these modules do load when needed."""
+    archive = tmp_path / "crawl.warc"
+    archive.write_bytes(b"")  # an empty archive: an error, after the reader is looked for
+    two = [str(SEED), str(SEED)]
+    probed = _probe("extract", "--jobs", "2", *two, str(archive))
+    assert probed["code"] == 1
+    assert {"hotlines.readers.warc", "hotlines.scale.parallel"} <= set(probed["modules"])
 
 
 def test_index_queries_leave_out_the_extractors(tmp_path) -> None:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from itertools import chain, islice
 from typing import Any
 
 from hotlines.errors import InputError
 from hotlines.pipeline.page import build_record
 from hotlines.readers import DEFAULT_MAX_BYTES, InputRef, load_bytes, read_page
 from hotlines.readers.files import archive_format
-from hotlines.readers.warc import ArchiveRecord, ArchiveTally, SkippedRecord, archive_page, iter_archive
+from hotlines.readers.archive import ArchiveRecord, ArchiveTally, SkippedRecord
 from schemas import PageRecord
 
 PageTask = InputRef | ArchiveRecord
@@ -47,6 +48,8 @@ def iter_page_tasks(
         if isinstance(item, InputError):
             on_error(item)
         elif item.path is not None and archive_format(item.name):
+            from hotlines.readers.warc import iter_archive
+
             tally.archives += 1
             yield from iter_archive(item.path, name=item.name, max_bytes=max_bytes, on_skip=tally.skip, on_error=on_error)
         elif item.path is not None and item.path.suffix.lower() in RECORD_SUFFIXES:
@@ -64,6 +67,8 @@ def build_page_record(
     an archive response that is not one.
     """
     if isinstance(task, ArchiveRecord):
+        from hotlines.readers.warc import archive_page
+
         page = archive_page(task)
         return build_record(
             page, include_text=include_text, url=task.url, warc_record_id=task.record_id, warc_offset=task.offset, fetched=task.date
@@ -96,6 +101,10 @@ def iter_page_records(
     """
     tasks = iter_page_tasks(inputs, on_error=on_error, tally=tally, max_bytes=max_bytes)
     work = partial(page_result, max_bytes=max_bytes, include_text=include_text, url=url, render=render)
+    if jobs > 1:
+        head = list(islice(tasks, 2))  # one page starts no worker: nor imports the pool's modules
+        tasks = chain(head, tasks)
+        jobs = jobs if len(head) > 1 else 1
     if jobs > 1:
         from hotlines.pipeline.page import preload_for_workers, warm_up
         from hotlines.scale.parallel import ordered_map
