@@ -39,8 +39,16 @@ class LineSink:
         assert self._handle is not None, "use LineSink as a context manager"
         return self._handle
 
-    def write_line(self, line: str) -> None:
+    def write_line(self, line: str | bytes) -> None:
+        """One line: text, or bytes already in UTF-8 (a JSON record), written as they are."""
         assert self._handle is not None
+        if isinstance(line, bytes):
+            self._handle.flush()  # text written before goes first
+            raw = self._handle.buffer
+            raw.write(line)
+            raw.write(b"\n")
+            raw.flush()
+            return
         self._handle.write(line + "\n")
         self._handle.flush()
 
