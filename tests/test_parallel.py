@@ -70,6 +70,17 @@ def test_index_build_with_two_jobs_builds_the_same_index(tmp_path, capsys) -> No
                 ).fetchall()
             )
     assert dumps[0] == dumps[1] and len(dumps[0]) > 10
+    # Workers send back what the index keeps (index_entry): the service areas come as counts.
+    areas, verdicts = [], []
+    for jobs in ("1", "2"):
+        with sqlite3.connect(tmp_path / f"{jobs}.sqlite") as db:
+            areas.append(db.execute(
+                "SELECT pages.sha256, page_regions.adcode, page_regions.count FROM page_regions"
+                " JOIN pages ON pages.id = page_regions.page_id ORDER BY 1, 2"
+            ).fetchall())  # fmt: skip
+            verdicts.append(db.execute("SELECT sha256, verdict, verdict_score, verdict_reasons FROM pages ORDER BY 1").fetchall())
+    assert areas[0] == areas[1] and len(areas[0]) > 500
+    assert verdicts[0] == verdicts[1]
 
 
 @pytest.mark.skipif(not FORK, reason="the crash is planted through a forked worker's copy of this process")

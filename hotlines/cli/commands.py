@@ -366,6 +366,7 @@ def _index_command(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
 @_index_command
 def _run_index_build(args: argparse.Namespace) -> int:
     from hotlines.index import Index, read_official_csv
+    from hotlines.index.store import index_entry
     from hotlines.pipeline import warm_up
     from hotlines.cli.progress import Progress
     from hotlines.pipeline.records import iter_records
@@ -379,7 +380,9 @@ def _run_index_build(args: argparse.Namespace) -> int:
     with Index(args.db) as index:
         if official is not None:
             index.load_official(official)
-        records = iter_records(args.paths, report, max_bytes=args.max_bytes, tally=tally, jobs=_default_jobs(args))
+        jobs = _default_jobs(args)
+        # With workers, each sends back what the index keeps of its record (index_entry), not the record.
+        records = iter_records(args.paths, report, max_bytes=args.max_bytes, tally=tally, jobs=jobs, render=index_entry if jobs > 1 else None)
         try:
             summary = index.add_records(_counted(records, progress), batch_size=args.batch_size)
         finally:
@@ -417,10 +420,11 @@ class _Failures:
         self._progress.message(f"hotlines: error: {_safe(str(error))}")
 
 
-def _counted(records: Iterable[PageRecord], progress: Progress) -> Iterator[PageRecord]:
-    for record in records:
-        progress.step(record.source.path)
-        yield record
+def _counted(records: Iterable[Any], progress: Progress) -> Iterator[Any]:
+    """Records, or (record, areas) entries, passed on with a progress step each."""
+    for item in records:
+        progress.step((item[0] if isinstance(item, tuple) else item).source.path)
+        yield item
 
 
 def _query(args: argparse.Namespace, ask: Callable[[Index], Any], render: Callable[[Any], Iterable[str]]) -> int:

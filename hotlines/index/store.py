@@ -209,14 +209,17 @@ class Index:
 
     # ---- building -------------------------------------------------------------------------
 
-    def add_records(self, records: Iterable[PageRecord], *, batch_size: int = 500, seen_at: str | None = None) -> BuildSummary:
-        """Add records, committing every `batch_size` pages; returns what happened."""
+    def add_records(
+        self, records: Iterable[PageRecord | IndexEntry], *, batch_size: int = 500, seen_at: str | None = None
+    ) -> BuildSummary:
+        """Add records (or their `index_entry`), committing every `batch_size` pages; returns what happened."""
         summary = BuildSummary()
         seen = seen_at or _now()
         batch = 0
         try:
-            for record in records:
-                outcome = self._add(record, seen)
+            for item in records:
+                record, areas = item if isinstance(item, tuple) else (item, None)
+                outcome = self._add(record, seen, areas)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
                     summary.links += len(record.links)
@@ -235,7 +238,7 @@ class Index:
         """Count a change of the graph, so that stored number scores are known to be stale."""
         self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'changes'")
 
-    def _add(self, record: PageRecord, seen: str) -> str:
+    def _add(self, record: PageRecord, seen: str, areas: dict[int, int] | None = None) -> str:
         source = record.source
         row = self.db.execute("SELECT id FROM pages WHERE sha256 = ?", (source.sha256,)).fetchone()
         if row is not None:
@@ -264,9 +267,8 @@ class Index:
             self.db.execute("INSERT OR REPLACE INTO page_brands VALUES (?, ?, ?)", (page_id, brand_id, brand.count))
         for owner in _official_owners(record):
             self.db.execute("INSERT OR IGNORE INTO official_pages VALUES (?, ?)", (page_id, self._brand_id(owner, None)))
-        areas: dict[int, int] = {}  # the service area a page claims: mentions per adcode (names, coordinates: the division table)
-        for region in record.regions:
-            areas[int(region.adcode)] = areas.get(int(region.adcode), 0) + 1
+        if areas is None:
+            areas = service_area(record)
         self.db.executemany("INSERT INTO page_regions VALUES (?, ?, ?)", [(page_id, adcode, n) for adcode, n in areas.items()])
         kinds = {phone.number: phone.kind for phone in record.phones}
         for link in record.links:
@@ -630,6 +632,26 @@ class Index:
         for row in rows:
             examples.setdefault(row["grp"], []).append(row["source"])
         return examples
+
+
+# What the index keeps of a record: the record without its region mentions, and the mentions
+# per adcode. The mentions are most of a record (about 400 on a service-area page), and the index
+# stores only their counts.
+IndexEntry = tuple["PageRecord", dict[int, int]]
+
+
+def service_area(record: PageRecord) -> dict[int, int]:
+    """The service area a page claims: mentions per adcode (names, coordinates: the division table)."""
+    areas: dict[int, int] = {}
+    for region in record.regions:
+        areas[int(region.adcode)] = areas.get(int(region.adcode), 0) + 1
+    return areas
+
+
+def index_entry(record: PageRecord) -> IndexEntry:
+    """A record as `Index.add_records` takes it from a worker process (a `render` for
+    `iter_page_records`): sending the whole record back costs the parent more than building it."""
+    return record.model_copy(update={"regions": []}), service_area(record)
 
 
 def _official_owners(record: PageRecord) -> list[str]:

@@ -29,10 +29,12 @@ def iter_records(
     max_bytes: int = DEFAULT_MAX_BYTES,
     tally: ArchiveTally | None = None,
     jobs: int = 1,
-) -> Iterator[PageRecord]:
+    render: Callable[[PageRecord], Any] | None = None,
+) -> Iterator[Any]:
     """Every record the arguments hold, in order: pages extracted (crawl archives' pages counted
     in `tally`; with `jobs` > 1 in worker processes, each run of consecutive page inputs
-    sharing one pool), record files read line by line."""
+    sharing one pool), record files read line by line. `render` turns each record into what is
+    yielded instead, in the worker that built it (see `iter_page_records`), or here for a record read back."""
     tally = tally if tally is not None else ArchiveTally()
     pages: list[InputRef | InputError] = []  # page inputs (and errors, in their place) not yet built
     for item in _inputs(args):
@@ -40,14 +42,15 @@ def iter_records(
             pages.append(item)
             continue
         if pages:
-            yield from iter_page_records(pages, on_error=on_error, tally=tally, max_bytes=max_bytes, jobs=jobs)
+            yield from iter_page_records(pages, on_error=on_error, tally=tally, max_bytes=max_bytes, jobs=jobs, render=render)
             pages = []
         if item.path is not None:
-            yield from read_record_file(item.path, item.name, on_error)
+            read = read_record_file(item.path, item.name, on_error)
         else:
-            yield from read_record_lines(sys.stdin.buffer, item.name, on_error)  # hotlines extract … | hotlines index build -
+            read = read_record_lines(sys.stdin.buffer, item.name, on_error)  # hotlines extract … | hotlines index build -
+        yield from read if render is None else map(render, read)
     if pages:
-        yield from iter_page_records(pages, on_error=on_error, tally=tally, max_bytes=max_bytes, jobs=jobs)
+        yield from iter_page_records(pages, on_error=on_error, tally=tally, max_bytes=max_bytes, jobs=jobs, render=render)
 
 
 def _holds_records(item: InputRef) -> bool:
