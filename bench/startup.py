@@ -8,11 +8,12 @@ environment, since without bytecode caches every run compiles the project's modu
 `--version` and 400 ms for extracting one seed page. The interpreter's own start-up
 (`python -c pass`) is measured too, as the floor no command can go under.
 
-    python bench/startup.py [--runs 7] [--json results.json] [--check] [--keep-env] [--importtime COMMAND]
+    python bench/startup.py [--runs 7] [--json results.json] [--check] [--keep-env] [--importtime COMMAND] [--instructions]
 
 `--check` exits 1 when a median is over its budget. `--importtime help|version|extract`
 prints the modules that command imports, slowest first (`python -X importtime`), to see
-where the time goes.
+where the time goes. `--instructions` counts each command's instructions under valgrind
+(Debian's package) instead: a figure that load on the machine does not move.
 """
 
 from __future__ import annotations
@@ -99,6 +100,29 @@ def import_times(name: str, env: dict[str, str] | None = None) -> list[tuple[int
     return sorted(rows, key=lambda row: row[1], reverse=True)
 
 
+def instruction_counts(env: dict[str, str] | None = None) -> dict[str, int]:
+    """Instructions each command executes, under valgrind's callgrind, with a fixed hash seed.
+
+    Wall-clock start-up on a shared machine moves by a third between runs; the instruction count
+    of the same command moves by well under 1%, so a change's effect on start-up shows in it.
+    """
+    env = {**(env if env is not None else os.environ), "PYTHONHASHSEED": "0"}
+    base = hotlines_command()
+    commands = {"python_pass": [sys.executable, "-c", "pass"], **{name: base + arguments for name, arguments in ARGUMENTS.items()}}
+    counts = {}
+    for name, command in commands.items():
+        subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)  # bytecode caches, table cache
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, check=False,
+        )  # fmt: skip
+        found = [line for line in result.stderr.splitlines() if "Collected :" in line]
+        if not found:
+            raise RuntimeError(f"valgrind gave no count for {name}: {result.stderr[-500:]}")
+        counts[name] = int(found[-1].split()[-1])
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per command (default: %(default)s)")
@@ -106,7 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a median is over its budget")
     parser.add_argument("--keep-env", action="store_true", help="keep PYTHONDONTWRITEBYTECODE if set (no bytecode caches)")
     parser.add_argument("--importtime", choices=("help", "version", "extract"), help="list the imports of one command instead")
+    parser.add_argument("--instructions", action="store_true", help="count each command's instructions under valgrind instead")
     args = parser.parse_args(argv)
+    if args.instructions:
+        counts = instruction_counts(child_environment(args.keep_env))
+        print("start-up, instructions (valgrind --tool=callgrind, PYTHONHASHSEED=0):")
+        for name, count in counts.items():
+            print(f"  {name:<20} {count / 1e6:9.1f} M")
+        if args.json:
+            Path(args.json).write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
+        return 0
     if args.importtime:
         rows = import_times("extract_one_page" if args.importtime == "extract" else args.importtime, child_environment(args.keep_env))
         print(f"{'self ms':>8} {'cumul. ms':>9}  module (hotlines {' '.join(ARGUMENTS['extract_one_page' if args.importtime == 'extract' else args.importtime])})")
