@@ -42,13 +42,15 @@ class LineSink:
     def write_line(self, line: str | bytes) -> None:
         """One line: text, or bytes already in UTF-8 (a JSON record), written as they are."""
         assert self._handle is not None
-        if isinstance(line, bytes):
+        raw = getattr(self._handle, "buffer", None) if isinstance(line, bytes) else None
+        if raw is not None:
             self._handle.flush()  # text written before goes first
-            raw = self._handle.buffer
             raw.write(line)
             raw.write(b"\n")
             raw.flush()
             return
+        if isinstance(line, bytes):  # a text-only stream (stdout redirected to a StringIO)
+            line = line.decode("utf-8")
         self._handle.write(line + "\n")
         self._handle.flush()
 
