@@ -31,6 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hotlines.atomic import partial_path, written_in_place
+
 if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -155,7 +157,8 @@ class ParquetSink:
     ) -> None:
         self.target = Path(target)
         self.compression = compression
-        self.partial = self.target.with_name(self.target.name + ".partial")
+        # A device or a pipe (/dev/null) is written in place, never renamed over (hotlines.atomic).
+        self.partial = self.target if written_in_place(self.target) else partial_path(self.target)
         self.row_group_rows = row_group_rows
         self.row_group_bytes = row_group_bytes
         self.written = 0
@@ -172,7 +175,8 @@ class ParquetSink:
             self._writer = parquet.ParquetWriter(self._handle, self._schema, compression=self.compression)
         except BaseException:
             self._handle.close()
-            self.partial.unlink(missing_ok=True)
+            if self.partial != self.target:
+                self.partial.unlink(missing_ok=True)
             raise
         return self
 
@@ -205,11 +209,13 @@ class ParquetSink:
             self._flush()
             self._writer.close()  # the footer: only now is the file readable
             self._handle.flush()
-            os.fsync(self._handle.fileno())
+            if self.partial != self.target:
+                os.fsync(self._handle.fileno())
         finally:
             self._writer = None
             self._handle.close()
-        os.replace(self.partial, self.target)  # not reached when the footer could not be written
+        if self.partial != self.target:
+            os.replace(self.partial, self.target)  # not reached when the footer could not be written
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 A file output is written to a sibling `NAME.partial` and renamed over NAME when the batch ends,
 also when it ends by an error or Ctrl-C: a reader never sees a half-written NAME, and every
 record written before a failure is kept. A killed process leaves only `NAME.partial`, whose
-complete lines are valid records.
+complete lines are valid records. An output that is a device or a pipe (`-o /dev/null`) is
+written in place (`hotlines.atomic`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
+
+from hotlines.atomic import partial_path, written_in_place
 
 
 class LineSink:
@@ -28,8 +31,10 @@ class LineSink:
             if hasattr(sys.stdout, "reconfigure"):
                 sys.stdout.reconfigure(encoding="utf-8")
             self._handle = sys.stdout
+        elif written_in_place(self.target):  # /dev/null, a named pipe: written as it is, never replaced
+            self._handle = self.target.open("w", encoding="utf-8", newline="\n")
         else:
-            self._partial = self.target.with_name(self.target.name + ".partial")
+            self._partial = partial_path(self.target)
             self._handle = self._partial.open("w", encoding="utf-8", newline="\n")
         return self
 
@@ -60,7 +65,9 @@ class LineSink:
         if self._handle is None or self.target is None:
             return
         self._handle.flush()
+        if self._partial is None:  # written in place
+            self._handle.close()
+            return
         os.fsync(self._handle.fileno())
         self._handle.close()
-        assert self._partial is not None
         os.replace(self._partial, self.target)

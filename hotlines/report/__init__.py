@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from hotlines.atomic import partial_path, written_in_place
+
 __all__ = ["ReportSummary", "build_report"]
 
 
@@ -42,7 +44,11 @@ def build_report(
     data = collect(db_path, top=top, number=number, brand=brand)
     text = render(data).encode("utf-8")
     target = Path(out_path)
-    partial = target.with_name(target.name + ".partial")
+    if written_in_place(target):  # a device or a pipe: never renamed over (hotlines.atomic)
+        with open(target, "wb") as handle:
+            handle.write(text)
+        return ReportSummary(target, len(data.numbers), int(data.rest.get("count") or 0), data.scored, len(text))
+    partial = partial_path(target)
     try:
         with open(partial, "wb") as handle:
             handle.write(text)
