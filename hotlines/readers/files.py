@@ -20,7 +20,6 @@ from pathlib import Path
 
 from hotlines.readers.decoding import charset_label, decode, declared_charset
 from hotlines.errors import InputError
-from hotlines.readers.html_text import html_to_text
 from schemas import PageWarning
 
 PAGE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".shtml"})
@@ -164,6 +163,8 @@ def read_page(name: str, data: bytes, suffix: str = "", charset: str | None = No
     if "\x00" in decoded.text:
         raise InputError(name, "contains NUL characters (binary data?)")
     if is_html:
+        from hotlines.readers.html_text import html_to_text  # with html.parser: only when a page is markup
+
         text, title = html_to_text(decoded.text)
     else:
         text, title = decoded.text.replace("\r\n", "\n").replace("\r", "\n"), None
