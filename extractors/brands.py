@@ -29,10 +29,9 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -86,21 +85,18 @@ _RUN_CACHE_LIMIT = 100_000
 _RUN_CACHE_MAX_CHARS = 64
 
 
-@dataclass(frozen=True, slots=True)
-class _ApplianceName:
+class _ApplianceName(NamedTuple):
     category: str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class _KnownBrand:
+class _KnownBrand(NamedTuple):
     canonical: str
     needs_context: bool
     categories: tuple[str, ...] = ()  # appliance categories the brand makes (data/appliances.csv)
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """One occurrence of a brand or appliance, in normalized offsets."""
 
     start: int
@@ -109,8 +105,7 @@ class Mention:
     written: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     """The words around brands, from data/brand_context.csv (role: service, not_brand, modifier)."""
 
     service_words: tuple[str, ...]  # end a brand candidate: what stands before them is not the brand
@@ -121,8 +116,7 @@ class _Context:
     modifier_chars: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Places:
+class _Places(NamedTuple):
     """Where a brand's name is a place, from data/brand_places.csv."""
 
     brands: frozenset[str]  # canonical brands named after a place (role place_brand)
@@ -132,8 +126,7 @@ class _Places:
     cjk_after: re.Pattern[str]  # 中兴路, 长虹桥, 先锋村: matched at an alias's end
 
 
-@dataclass(frozen=True, slots=True)
-class _Splits:
+class _Splits(NamedTuple):
     """CJK appliance names cut in two, to find them written across one space or line break."""
 
     joint: re.Pattern[str]  # one break character between a possible head and a possible tail
@@ -141,8 +134,7 @@ class _Splits:
     longest_head: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Gazetteers:
+class _Gazetteers(NamedTuple):
     context: _Context
     places: _Places
     appliances: Any  # ahocorasick.Automaton over CJK appliance names
@@ -710,8 +702,7 @@ def _brands(doc: NormalizedText, mentions: list[Mention]) -> list[Brand]:
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class BrandsAndAppliances:
+class BrandsAndAppliances(NamedTuple):
     brands: list[Brand]
     appliances: list[Appliance]
     brand_mentions: list[Mention]

@@ -11,8 +11,8 @@ decides validity, type, location and formatting of the whole run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
@@ -89,8 +89,7 @@ def kind_of_number(parsed: phonenumbers.PhoneNumber, home: str = "CN") -> PhoneK
     return _KINDS.get(phonenumbers.number_type(parsed))
 
 
-@dataclass(frozen=True, slots=True)
-class _Number:
+class _Number(NamedTuple):
     """A classified digit string: everything about the number that does not depend on the page."""
 
     number: str
@@ -102,8 +101,7 @@ class _Number:
     country: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneMention:
+class PhoneMention(NamedTuple):
     """One occurrence: where it is (original offsets) and what it is."""
 
     start: int

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -64,8 +64,7 @@ _ZONE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?" + _ZONES + "(?:管委会)?")
 _STEM_ZONE = re.compile(r"[\u4e00-\u9fff]{0,2}?" + _ZONES)
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     """One consistent reading of a run of names: the sense chosen for each."""
 
     senses: tuple[NameSense, ...]
@@ -345,8 +344,7 @@ def _cut(index: NameIndex, text: str, chain: list[tuple[int, int, str]]) -> Iter
         yield first[0], last[1], piece, written
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     """A mention inside one run of CJK text, in run-relative offsets."""
 
     start: int
@@ -552,8 +550,7 @@ def _decide(index: NameIndex, found: _Found, run: str, page_provinces: set[str],
     return _template(index.table, piece, choice, town, unofficial, guessed), end
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
+class _Scope(NamedTuple):
     """The units a list may name after a parent: its children, or a county's siblings."""
 
     province: str

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from schemas.page_record import Brand, Link, Phone, Region, Verdict
@@ -50,8 +51,7 @@ _NUMBERED = re.compile(r"[(（]\s*\d{1,2}\s*[)）]\s*$")
 _SECOND_LEVEL = {"com.cn", "net.cn", "org.cn", "gov.cn", "edu.cn", "ac.cn", "com.hk", "com.tw", "co.jp", "co.uk", "com.au"}
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     cue: str
     kind: str
     feature: str
