@@ -18,7 +18,7 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Level = Literal["province", "city", "county"]
 
@@ -26,8 +26,7 @@ Level = Literal["province", "city", "county"]
 _PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
-@dataclass(frozen=True, slots=True)
-class Division:
+class Division(NamedTuple):
     """One current division. `city` is None for units directly under a province."""
 
     adcode: str
@@ -38,26 +37,16 @@ class Division:
     lon: float | None
     lat: float | None
 
-    def __reduce__(self) -> tuple[type[Division], tuple[object, ...]]:
-        # Pickled as its constructor call: the table cache holds thousands, and unpickling a
-        # slotted dataclass through its generic __setstate__ costs three times as much.
-        return Division, (self.adcode, self.name, self.level, self.province, self.city, self.lon, self.lat)
 
-
-@dataclass(frozen=True, slots=True)
-class FormerName:
+class FormerName(NamedTuple):
     """A name a page may still use for a unit that was renamed, recoded or merged away."""
 
     name: str
     adcode: str  # today's unit it resolves to
     year: int
 
-    def __reduce__(self) -> tuple[type[FormerName], tuple[object, ...]]:
-        return FormerName, (self.name, self.adcode, self.year)  # as Division's
 
-
-@dataclass(frozen=True, slots=True)
-class DivisionTable:
+class DivisionTable(NamedTuple):
     units: dict[str, Division]
     former_names: tuple[FormerName, ...]
 

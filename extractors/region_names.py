@@ -18,7 +18,6 @@ import csv
 import importlib.resources
 import io
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -53,8 +52,7 @@ class NameSense(NamedTuple):
     former_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class NameIndex:
+class NameIndex(NamedTuple):
     automaton: ahocorasick.Automaton
     senses: dict[str, tuple[NameSense, ...]]
     table: DivisionTable
@@ -251,8 +249,8 @@ def name_index() -> NameIndex:
     index = cached("region_names", sources, _build_name_index)
     # Fresh dicts over the loaded objects: per-page look-ups measured no slower than on
     # freshly built tables (bench/run.py, alternating cache on and off).
-    table = replace(index.table, units=dict(index.table.units))
-    return replace(index, senses=dict(index.senses), table=table, prominence=dict(index.prominence))
+    table = index.table._replace(units=dict(index.table.units))
+    return index._replace(senses=dict(index.senses), table=table, prominence=dict(index.prominence))
 
 
 def _automaton(senses: dict[str, tuple[NameSense, ...]]) -> ahocorasick.Automaton:

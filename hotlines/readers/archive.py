@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hotlines.errors import InputError
 
@@ -22,8 +23,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = HTML_TYPES | {"text/plain"}
 
 
-@dataclass(frozen=True, slots=True)
-class ArchiveRecord:
+class ArchiveRecord(NamedTuple):
     """One HTTP 200 response with an HTML or text body, its transfer and content coding undone."""
 
     archive: str  # the archive as given

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotlines.errors import InputError
 
@@ -34,8 +34,7 @@ _MAX_REPLACED_SHARE = 0.05
 _ASCII = bytes(range(0x80))
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(NamedTuple):
     text: str
     encoding: str
     replaced: int  # undecodable bytes replaced by U+FFFD

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from hotlines.readers.decoding import charset_label, decode, declared_charset
 from hotlines.errors import InputError
@@ -43,8 +44,7 @@ _BINARY_MAGIC = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class InputRef:
+class InputRef(NamedTuple):
     """One input to read: a file path, or stdin."""
 
     name: str
