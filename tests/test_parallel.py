@@ -22,6 +22,14 @@ from test_warc import CRAWL_PAGES, URL, _crawl, _series
 FORK = "fork" in __import__("multiprocessing").get_all_start_methods()
 
 
+@pytest.fixture(autouse=True)
+def _workers_for_small_batches(request, monkeypatch) -> None:
+    """These tests run batches of a few dozen pages: let them start workers, which real runs
+    do only from `POOL_MIN_TASKS` pages on (tested below, with the real threshold)."""
+    if "real_threshold" not in request.keywords:
+        monkeypatch.setattr(tasks, "POOL_MIN_TASKS", 2)
+
+
 def _run(capsys, *argv: str) -> tuple[int, str, list[str]]:
     code = main([*argv])
     captured = capsys.readouterr()
@@ -131,6 +139,31 @@ def test_read_ahead_is_bounded() -> None:
 
     for task, _ in ordered_map(_slow_square, counted(), jobs=2):
         assert len(read) - task <= 2 * (PREFETCH + REORDER) + 1
+
+
+@pytest.mark.real_threshold
+def test_a_small_batch_is_built_in_this_process_and_a_large_one_by_workers(tmp_path, capsys, monkeypatch) -> None:
+    """Starting workers costs about a second (the geocoder's tables, the fork): a batch under
+    POOL_MIN_TASKS pages and POOL_MIN_BYTES runs in one process, whatever --jobs says."""
+    from hotlines.scale import parallel
+
+    assert tasks.POOL_MIN_TASKS > 20 and tasks.POOL_MIN_BYTES > 1 << 20
+    inputs = _inputs(tmp_path)  # fixture pages and a crawl archive: under both thresholds
+    started: list[int] = []
+    pool = parallel._Pool
+
+    class Counting(pool):  # type: ignore[valid-type,misc]
+        def __init__(self, *args, **kwargs) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "_Pool", Counting)
+    one = _run(capsys, "extract", "--no-progress", "--jobs", "1", *inputs)
+    two = _run(capsys, "extract", "--no-progress", "--jobs", "2", *inputs)
+    assert started == [] and two[1] == one[1]
+    monkeypatch.setattr(tasks, "POOL_MIN_BYTES", 16 << 10)  # the same pages weigh enough now
+    three = _run(capsys, "extract", "--no-progress", "--jobs", "2", *inputs)
+    assert started == [1] and three[1] == one[1]
 
 
 def test_one_job_or_one_task_starts_no_worker(monkeypatch) -> None:

@@ -94,12 +94,20 @@ def test_extract_leaves_out_the_index_the_validator_and_spacy() -> None:
 
 def test_extract_of_an_archive_or_of_pages_loads_the_reader_or_the_pool(tmp_path) -> None:
     """The check above is worth something only if these modules do load when needed."""
+    from hotlines.pipeline.tasks import POOL_MIN_TASKS
+
     archive = tmp_path / "crawl.warc"
     archive.write_bytes(b"")  # an empty archive: an error, after the reader is looked for
-    two = [str(SEED), str(SEED)]
-    probed = _probe("extract", "--jobs", "2", *two, str(archive))
+    probed = _probe("extract", "--jobs", "2", *[str(SEED)] * POOL_MIN_TASKS, str(archive))
     assert probed["code"] == 1
     assert {"hotlines.readers.warc", "hotlines.scale.parallel"} <= set(probed["modules"])
+
+
+def test_a_small_batch_with_jobs_starts_no_pool() -> None:
+    """Workers pay off only from POOL_MIN_TASKS pages on: three pages run in this process."""
+    probed = _probe("extract", "--jobs", "2", str(SEED), str(SEED), str(SEED))
+    assert probed["code"] == 0 and probed["out"].count("\n") == 3
+    assert not {"hotlines.scale.parallel", "multiprocessing", "phonenumbers.geocoder"} & set(probed["modules"])
 
 
 def test_index_queries_leave_out_the_extractors(tmp_path) -> None:

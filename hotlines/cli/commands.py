@@ -209,8 +209,8 @@ def _extract(args: argparse.Namespace, collecting: bool) -> int:
     if archives and args.url is not None:
         args.command_parser.error(f"--url is the address of one page, but {args.paths[0]} is a crawl archive, whose records carry their own URLs")
     jobs = _default_jobs(args) if args.url is None else 1
-    if len(inputs) >= WARM_UP_MIN_INPUTS or archives or (jobs > 1 and len(inputs) > 1):  # an archive holds many pages
-        warm_up()  # before workers are forked, so that they share the loaded tables
+    if len(inputs) >= WARM_UP_MIN_INPUTS or archives:  # an archive holds many pages
+        warm_up()  # also before workers are forked (a batch of POOL_MIN_TASKS pages), so that they share the loaded tables
         if collecting:
             gc.enable()
     progress = Progress(len(inputs), enabled=not args.no_progress, counting=bool(archives))
