@@ -23,7 +23,6 @@ time, so importing this module costs nothing and a missing pyarrow is one clear 
 
 from __future__ import annotations
 
-import os
 import types
 import typing
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hotlines.atomic import partial_path, written_in_place
+from hotlines.atomic import discard_output, finish_output, open_output
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -157,8 +156,7 @@ class ParquetSink:
     ) -> None:
         self.target = Path(target)
         self.compression = compression
-        # A device or a pipe (/dev/null) is written in place, never renamed over (hotlines.atomic).
-        self.partial = self.target if written_in_place(self.target) else partial_path(self.target)
+        self._partial: Path | None = None  # None: a device or a pipe, written in place (hotlines.atomic)
         self.row_group_rows = row_group_rows
         self.row_group_bytes = row_group_bytes
         self.written = 0
@@ -170,15 +168,19 @@ class ParquetSink:
     def __enter__(self) -> ParquetSink:
         self._pa, parquet = pyarrow_modules()  # before the file: a missing pyarrow leaves nothing behind
         self._schema = arrow_schema()
-        self._handle = self.partial.open("wb")
+        self._handle, self._partial = open_output(self.target, "wb")
         try:
             self._writer = parquet.ParquetWriter(self._handle, self._schema, compression=self.compression)
         except BaseException:
             self._handle.close()
-            if self.partial != self.target:
-                self.partial.unlink(missing_ok=True)
+            discard_output(self._partial)
             raise
         return self
+
+    @property
+    def partial(self) -> Path:
+        """The file being written: FILE.parquet.partial, or FILE itself for a device or a pipe."""
+        return self._partial or self.target
 
     def write_record(self, record: PageRecord) -> None:
         self.write_row(record_row(record))
@@ -208,14 +210,10 @@ class ParquetSink:
         try:
             self._flush()
             self._writer.close()  # the footer: only now is the file readable
-            self._handle.flush()
-            if self.partial != self.target:
-                os.fsync(self._handle.fileno())
+            finish_output(self._handle, self.target, self._partial)  # not reached when the footer could not be written
         finally:
             self._writer = None
             self._handle.close()
-        if self.partial != self.target:
-            os.replace(self.partial, self.target)  # not reached when the footer could not be written
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -9,13 +9,12 @@ written in place (`hotlines.atomic`).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from hotlines.atomic import partial_path, written_in_place
+from hotlines.atomic import finish_output, open_output
 
 
 class LineSink:
@@ -31,11 +30,8 @@ class LineSink:
             if hasattr(sys.stdout, "reconfigure"):
                 sys.stdout.reconfigure(encoding="utf-8")
             self._handle = sys.stdout
-        elif written_in_place(self.target):  # /dev/null, a named pipe: written as it is, never replaced
-            self._handle = self.target.open("w", encoding="utf-8", newline="\n")
         else:
-            self._partial = partial_path(self.target)
-            self._handle = self._partial.open("w", encoding="utf-8", newline="\n")
+            self._handle, self._partial = open_output(self.target, "w", encoding="utf-8", newline="\n")
         return self
 
     @property
@@ -64,10 +60,4 @@ class LineSink:
     ) -> None:
         if self._handle is None or self.target is None:
             return
-        self._handle.flush()
-        if self._partial is None:  # written in place
-            self._handle.close()
-            return
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        os.replace(self._partial, self.target)
+        finish_output(self._handle, self.target, self._partial)

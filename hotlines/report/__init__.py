@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotlines.atomic import partial_path, written_in_place
+from hotlines.atomic import discard_output, finish_output, open_output
 
 __all__ = ["ReportSummary", "build_report"]
 
@@ -44,16 +44,12 @@ def build_report(
     data = collect(db_path, top=top, number=number, brand=brand)
     text = render(data).encode("utf-8")
     target = Path(out_path)
-    if written_in_place(target):  # a device or a pipe: never renamed over (hotlines.atomic)
-        with open(target, "wb") as handle:
-            handle.write(text)
-        return ReportSummary(target, len(data.numbers), int(data.rest.get("count") or 0), data.scored, len(text))
-    partial = partial_path(target)
+    handle, partial = open_output(target, "wb")
     try:
-        with open(partial, "wb") as handle:
-            handle.write(text)
-        os.replace(partial, target)
+        handle.write(text)
+        finish_output(handle, target, partial)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        handle.close()
+        discard_output(partial)
         raise
     return ReportSummary(target, len(data.numbers), int(data.rest.get("count") or 0), data.scored, len(text))
