@@ -30,13 +30,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
 from itertools import compress
 from typing import Any, NamedTuple
 
 import ahocorasick
 
+from extractors.divisions import data_dir
 from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.region_names import name_index
+from extractors.table_cache import cached
 from schemas import Appliance, Brand, Region
 
 _BRAND_PUNCTUATION = frozenset(".&·'-")
@@ -154,9 +157,14 @@ def _data(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def _longest_first_order(word: str) -> tuple[int, str]:
+    """Sort key: longest first, then by the text, so that the tables are the same in every process."""
+    return -len(word), word
+
+
 def _longest_first(words: Iterable[str]) -> re.Pattern[str]:
     """A regex that finds the leftmost, then longest, of a few `words` (a page's discovered brands)."""
-    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=_longest_first_order))))
 
 
 def _by_first_word(words: Iterable[str], key: Callable[[str], str]) -> dict[str, tuple[str, ...]]:
@@ -165,7 +173,7 @@ def _by_first_word(words: Iterable[str], key: Callable[[str], str]) -> dict[str,
     grouped: dict[str, list[str]] = {}
     for word in set(words):
         grouped.setdefault(key(_LATIN_RUN.match(word).group()), []).append(word)  # type: ignore[union-attr]
-    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in grouped.items()}
+    return {first: tuple(sorted(group, key=_longest_first_order)) for first, group in grouped.items()}
 
 
 def _automaton(words: Iterable[str]) -> Any:
@@ -196,9 +204,18 @@ def _leftmost_longest(automaton: Any, run: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_SOURCES = ("appliances.csv", "brands.csv", "brand_context.csv", "brand_places.csv")
+
+
 @lru_cache(maxsize=1)
 def gazetteers() -> _Gazetteers:
-    """Appliance and brand gazetteers, compiled once per process."""
+    """Appliance and brand gazetteers, compiled once per process and kept in the table cache
+    (see `table_cache`): loading them takes about a sixth of building them from the CSVs."""
+    sources = [Path(__file__), *(data_dir() / name for name in _SOURCES)]
+    return cached("brand_gazetteers", sources, _build_gazetteers)
+
+
+def _build_gazetteers() -> _Gazetteers:
     appliances = {row["name"]: _ApplianceName(row["category"], row["label_en"]) for row in _data("appliances.csv")}
     places = _places()
     brands: dict[str, _KnownBrand] = {}
@@ -209,7 +226,7 @@ def gazetteers() -> _Gazetteers:
         for alias in [canonical, *filter(None, row["aliases"].split(";"))]:
             brands[alias] = known
     cjk_appliances = [name for name in appliances if _all_cjk(name)]
-    english = sorted((name for name in appliances if not _all_cjk(name)), key=len, reverse=True)
+    english = sorted((name for name in appliances if not _all_cjk(name)), key=_longest_first_order)
     cjk = [alias for alias in [*brands, *places.phrases] if _all_cjk(alias)]
     latin = [alias for alias in [*brands, *places.phrases] if _LATIN.match(alias)]
     odd = [alias for alias in [*brands, *places.phrases] if not _all_cjk(alias) and not _LATIN.match(alias)]
@@ -220,7 +237,7 @@ def gazetteers() -> _Gazetteers:
         appliances=_automaton(cjk_appliances),
         cjk_brands=_automaton(cjk),
         latin_brands=_by_first_word(latin, str),
-        odd_brands=tuple(sorted(odd, key=len, reverse=True)),
+        odd_brands=tuple(sorted(odd, key=_longest_first_order)),
         english=_with_plurals(_by_first_word(english, str.lower)),
         splits=splits,
         latin_words=re.compile("[A-Za-z][A-Za-z]*"),  # a class first: the engine skips ahead to letters
@@ -234,7 +251,7 @@ def _with_plurals(by_first_word: dict[str, tuple[str, ...]]) -> dict[str, tuple[
     """Also under "tvs", "fridges", "boxes": a page's word finds its names in one look-up."""
     keys = {form for word in by_first_word for form in (word, word + "s", word + "es")}
     return {
-        key: tuple(sorted({name for word in (key, key[:-1], key[:-2]) for name in by_first_word.get(word, ())}, key=len, reverse=True))
+        key: tuple(sorted({name for word in (key, key[:-1], key[:-2]) for name in by_first_word.get(word, ())}, key=_longest_first_order))
         for key in keys
     }
 
@@ -258,7 +275,7 @@ def _splits(names: list[str]) -> _Splits:
     joint = re.compile(f"{_BREAK}(?<=[{re.escape(ends)}]{_BREAK})(?:(?<=\\r)\\n)?(?=[{re.escape(starts)}])")
     return _Splits(
         joint=joint,
-        tails={head: tuple(sorted(tail_set, key=len, reverse=True)) for head, tail_set in tails.items()},
+        tails={head: tuple(sorted(tail_set, key=_longest_first_order)) for head, tail_set in tails.items()},
         longest_head=max(map(len, tails), default=0),
     )
 
@@ -267,8 +284,8 @@ def _context() -> _Context:
     words: dict[str, list[str]] = {"service": [], "not_brand": [], "modifier": []}
     for row in _data("brand_context.csv"):
         words[row["role"]].append(row["word"])
-    service = "|".join(map(re.escape, sorted(words["service"], key=len, reverse=True)))
-    modifiers = sorted(words["modifier"], key=len, reverse=True)
+    service = "|".join(map(re.escape, sorted(words["service"], key=_longest_first_order)))
+    modifiers = sorted(words["modifier"], key=_longest_first_order)
     return _Context(
         service_words=tuple(words["service"]),
         service_after=re.compile(service),
@@ -285,7 +302,7 @@ def _places() -> _Places:
         words[row["role"]].append(row["word"])
 
     def alternation(role: str) -> str:
-        return "|".join(map(re.escape, sorted(words[role], key=len, reverse=True)))
+        return "|".join(map(re.escape, sorted(words[role], key=_longest_first_order)))
 
     return _Places(
         brands=frozenset(words["place_brand"]),

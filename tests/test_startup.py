@@ -75,6 +75,19 @@ def test_help_lists_every_command() -> None:
     assert "--url" in _probe("extract", "--help")["out"]
 
 
+def test_a_command_builds_its_own_parser_only_and_help_builds_all() -> None:
+    from hotlines.cli.commands import _COMMANDS, _parser
+
+    def commands(argv: list[str]) -> list[str]:
+        action = next(a for a in _parser(argv)._actions if a.dest == "command")
+        return list(action.choices)  # type: ignore[arg-type]
+
+    assert commands(["extract", "x.txt"]) == ["extract"]
+    assert commands(["index", "brands", "400"]) == ["index"]
+    for argv in ([], ["--help"], ["-h", "extract"], ["bogus"], ["--version"]):
+        assert commands(argv) == list(_COMMANDS), argv
+
+
 def test_a_usage_error_imports_nothing_heavy_either() -> None:
     probed = _probe("extract", str(SEED), str(SEED), "--url", "https://example.invalid/a")
     assert probed["code"] == 2

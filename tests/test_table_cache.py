@@ -12,10 +12,16 @@ PROBE = """
 import json, sys
 from extractors.region_names import name_index
 from extractors.divisions import division_table
+from extractors.brands import extract_brands_and_appliances, gazetteers
 index = name_index()
+g = gazetteers()
+found = extract_brands_and_appliances("海尔Haier冰箱、A.O.史密斯热水器、3M净水器、美的:4001234567 washing machines")
 print(json.dumps({"senses": len(index.senses), "units": len(division_table().units),
                   "same_table": index.table is division_table(),
-                  "probe": [s.adcode for s in index.senses["朝阳区"]]}))
+                  "probe": [s.adcode for s in index.senses["朝阳区"]],
+                  "brands": sorted(g.brand_names), "appliances": sorted(g.appliance_names),
+                  "latin": sorted(g.latin_brands.items()), "odd": g.odd_brands, "english": sorted(g.english.items()),
+                  "found": [[b.canonical, b.spans] for b in found.brands] + [[a.category, a.spans] for a in found.appliances]}))
 """
 
 
@@ -32,10 +38,11 @@ def test_a_cached_table_equals_a_fresh_build(tmp_path) -> None:
     fresh = _run("off")
     first = _run(str(tmp_path))  # builds and stores
     stored = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.pickle"))
-    assert stored == ["region_names"]  # the index carries the division table
+    assert stored == ["brand_gazetteers", "region_names"]  # the index carries the division table
     second = _run(str(tmp_path))  # loads
     assert fresh == first == second
     assert second["same_table"] is True and second["units"] > 3000
+    assert len(second["brands"]) > 1000 and len(second["found"]) >= 6
 
 
 def test_a_corrupt_or_foreign_cache_file_is_rebuilt(tmp_path) -> None:

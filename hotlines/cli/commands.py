@@ -35,14 +35,27 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 WARM_UP_MIN_INPUTS = 20
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; for a known command in `argv`, with that command only.
+
+    Each sub-parser costs about half a millisecond to build (argparse looks up its message
+    catalogue every time), so a command builds its own alone; `--help`, an unknown command or
+    none at all build them all, so that help and errors list every command.
+    """
     parser = argparse.ArgumentParser(
         prog="hotlines",
         description="Turn fake after-sales hotline pages into validated, structured records.",
     )
     parser.add_argument("--version", action="version", version=f"hotlines {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    first = next((word for word in (sys.argv[1:] if argv is None else argv) if word != "--"), None)
+    for name, add in _COMMANDS.items():
+        if first not in _COMMANDS or first == name:
+            add(commands)
+    return parser
 
+
+def _add_extract(commands: Any) -> None:
     extract = commands.add_parser("extract", help="extract one record per page (JSONL or a table)")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="page files (.txt, .html), directories, or - for stdin")
     extract.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout; FILE.parquet: Parquet")
@@ -54,14 +67,20 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="worker processes (default: the cores this process may use); output as with 1")
     extract.set_defaults(run=_run_extract, command_parser=extract)
 
+
+def _add_schema(commands: Any) -> None:
     schema = commands.add_parser("schema", help="print the JSON Schema of a page record")
     schema.set_defaults(run=_run_schema)
 
+
+def _add_validate(commands: Any) -> None:
     validate = commands.add_parser("validate", help="check records (JSONL, JSON or Parquet) against the schema and its rules")
     validate.add_argument("paths", nargs="+", metavar="FILE", help="JSONL, JSON or Parquet (.parquet) record files, - for stdin")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object per line")
     validate.set_defaults(run=_run_validate)
 
+
+def _add_index(commands: Any) -> None:
     index = commands.add_parser("index", help="the brand-to-phone index (SQLite)")
     index_commands = index.add_subparsers(dest="index_command", required=True, metavar="INDEX_COMMAND")
     build = index_commands.add_parser("build", help="add pages or JSONL records to an index")
@@ -95,6 +114,13 @@ def _parser() -> argparse.ArgumentParser:
     numbers.set_defaults(run=_run_index_numbers)
     score = index_commands.add_parser("score", help="recompute every number's risk (index build and index official do it at their end)")
     score.set_defaults(run=_run_index_score)
+    for sub in (build, brands, phones, suspicious, export, official, numbers, score):
+        sub.add_argument("--db", required=True, metavar="FILE", help="the index file (created by build)")
+    for sub in (brands, phones, suspicious, numbers):
+        sub.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _add_spark(commands: Any) -> None:
     spark = commands.add_parser("spark", help="run on Apache Spark (pip install 'hotlines[spark]')")
     spark_commands = spark.add_subparsers(dest="spark_command", required=True, metavar="SPARK_COMMAND")
     spark_extract = spark_commands.add_parser(
@@ -108,11 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     spark_extract.add_argument("--overwrite", action="store_true", help="replace DIR/records and DIR/links if they exist")
     spark_extract.set_defaults(run=_run_spark_extract)
 
-    for sub in (build, brands, phones, suspicious, export, official, numbers, score):
-        sub.add_argument("--db", required=True, metavar="FILE", help="the index file (created by build)")
-    for sub in (brands, phones, suspicious, numbers):
-        sub.add_argument("--json", action="store_true", help="machine-readable output")
 
+def _add_report(commands: Any) -> None:
     report = commands.add_parser("report", help="one self-contained offline HTML report of an index (numbers, dossiers, maps, graph)")
     report.add_argument("--db", required=True, metavar="FILE", help="the index file (created by index build)")
     report.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file to write (atomically)")
@@ -120,7 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--number", metavar="PHONE", help="this number (any written form) and the numbers sharing a brand with it")
     report.add_argument("--brand", metavar="BRAND", help="the numbers claiming this brand (canonical or written name)")
     report.set_defaults(run=_run_report)
-    return parser
+
+
+_COMMANDS = {
+    "extract": _add_extract, "schema": _add_schema, "validate": _add_validate,
+    "index": _add_index, "spark": _add_spark, "report": _add_report,
+}  # fmt: skip
 
 
 def _jobs(text: str) -> int:
@@ -143,7 +171,7 @@ def _default_jobs(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     try:
         return int(args.run(args))
     except KeyboardInterrupt:
