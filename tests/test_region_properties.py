@@ -35,3 +35,16 @@ def test_time_grows_linearly_on_adversarial_input() -> None:
         small, large = pattern * 2_000, pattern * 8_000
         ratio = growth(extract_regions, small, large)
         assert ratio < 8, (pattern, ratio)
+
+
+def test_the_unified_block_class_agrees_with_the_block_on_every_run_character() -> None:
+    """regions' `_UNIFIED` is written as a negation that holds only inside normalize's CJK runs."""
+    import re
+
+    from extractors.normalize import is_cjk
+    from extractors.regions import _UNIFIED
+
+    unified = re.compile(_UNIFIED)
+    run_chars = [chr(code) for code in range(0x3000, 0xFB00) if is_cjk(chr(code))]
+    assert len(run_chars) > 27000
+    assert [ch for ch in run_chars if bool(unified.fullmatch(ch)) != ("\u4e00" <= ch <= "\u9fff")] == []
