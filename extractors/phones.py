@@ -17,6 +17,7 @@ from typing import NamedTuple
 import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
+from extractors import phone_places
 from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.phone_disguises import BREAK, ODD_AROUND_DIGITS, disguised_views, hints
 from schemas import Phone, PhoneKind
@@ -150,22 +151,33 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str, home: str
             carrier=None,
             country=phonenumbers.region_code_for_number(parsed),
         )
-    geographic = kind in ("landline", "mobile")  # 400/800 numbers are national: no place
-    location = (_geocoder().description_for_valid_number(parsed, "zh") or None) if geographic else None
+    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    location = carrier = None
+    if kind in ("landline", "mobile"):  # 400/800 numbers are national: no place
+        location, carrier = _place_and_carrier(parsed, number, kind == "mobile")
     return _Number(
-        number=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        number=number,
         display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL),
         kind=kind,
         valid=valid,
         region=location,
-        carrier=(_carrier().name_for_valid_number(parsed, "zh") or None) if kind == "mobile" else None,
+        carrier=carrier,
         country=phonenumbers.region_code_for_number(parsed) or home,
     )
 
 
+def _place_and_carrier(parsed: phonenumbers.PhoneNumber, number: str, mobile: bool) -> tuple[str | None, str | None]:
+    """phonenumbers' Chinese place and carrier names of a number: for +86, from the lean slice of
+    its tables (`phone_places`); for another country, from its geocoder itself."""
+    if str(parsed.country_code) == phone_places.COUNTRY_CODE:
+        return phone_places.place_of(number), phone_places.carrier_of(number) if mobile else None
+    place = _geocoder().description_for_valid_number(parsed, "zh") or None
+    return place, (_carrier().name_for_valid_number(parsed, "zh") or None) if mobile else None
+
+
 @lru_cache(maxsize=1)
 def _geocoder():  # type: ignore[no-untyped-def]
-    """phonenumbers' geocoder, imported on first use: its tables take about 0.3 s to import."""
+    """phonenumbers' geocoder, imported on first use (a foreign number): its tables take about 0.3 s to import."""
     from phonenumbers import geocoder
 
     return geocoder

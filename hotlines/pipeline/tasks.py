@@ -128,10 +128,11 @@ def iter_page_records(
 
 
 # Workers start only for a batch of at least this many pages, or this many bytes of pages.
-# Starting them costs about a second on two cores (phonenumbers' geocoder tables loaded once
-# to be shared, the fork), which pages built in ~10 ms each pay back only from about 200 pages
-# on (measured: --jobs 2 ran at 0.92x the speed of --jobs 1 on 128 seed-like HTML pages, 1.06x on
-# 256); below that, one process is faster. Heavy pages (the bytes) pay it back sooner.
+# Starting them costs a few hundred ms on two cores (the tables loaded and frozen to be shared,
+# the fork), which pages built in ~10 ms each pay back only from about 200 pages on (measured,
+# when phonenumbers' whole geocoder was still loaded before the fork: --jobs 2 ran at 0.92x the
+# speed of --jobs 1 on 128 seed-like HTML pages, 1.06x on 256); below that, one process is
+# faster. Heavy pages (the bytes) pay it back sooner.
 POOL_MIN_TASKS = 200
 POOL_MIN_BYTES = 32 << 20
 
