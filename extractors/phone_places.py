@@ -76,15 +76,13 @@ def _lookup(table: _PrefixTable, digits: str) -> str | None:
 def _slice(data: dict[str, dict[str, str]]) -> dict[str, str]:
     """The prefixes a +86 number can start with, with the Chinese name phonenumbers would give.
 
-    phonenumbers looks a language up as its own (`prefix._find_lang`): 'zh' is taken as it is
-    and never falls back to English, so a prefix named only in English is passed over.
+    phonenumbers takes a bare 'zh' as it is and never falls back to English for it, so a prefix
+    named only in English is passed over, as phonenumbers passes it over for a shorter one.
     """
-    from phonenumbers.prefix import _find_lang
-
     sliced = {}
     for prefix, names in data.items():
         if prefix.startswith(COUNTRY_CODE) or COUNTRY_CODE.startswith(prefix):
-            name = _find_lang(names, LANGUAGE, None, None)
+            name = names.get(LANGUAGE)
             if name:
                 sliced[prefix] = name
     return sliced
