@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import importlib.resources
 from collections.abc import Iterable
-from itertools import accumulate, islice
 import re
 import unicodedata
 from array import array
@@ -57,7 +56,7 @@ def is_cjk(ch: str) -> bool:
 class NormalizedText:
     """`text` is what extractors match on; `original` is what spans are reported against."""
 
-    __slots__ = ("original", "text", "_to_original", "_parts", "_run_texts", "_runs", "marked", "other_digits")
+    __slots__ = ("original", "text", "_to_original", "_parts", "_run_texts", "marked", "other_digits")
 
     def __init__(
         self,
@@ -79,7 +78,6 @@ class NormalizedText:
         self._to_original = to_original  # per normalized char, its original index; None = identity
         self._parts: list[str] | None = None
         self._run_texts: list[str] | None = None
-        self._runs: list[tuple[int, str]] | None = None
 
     def cjk_parts(self) -> list[str]:
         """`text` cut around its maximal runs of CJK characters, computed once:
@@ -116,14 +114,6 @@ class NormalizedText:
             done = part
             offsets.append(offset)
         return offsets
-
-    def cjk_runs(self) -> list[tuple[int, str]]:
-        """(offset, run) for every maximal run of CJK characters in `text`, in order."""
-        if self._runs is None:
-            parts = self.cjk_parts()
-            ends = accumulate(map(len, parts))  # a run starts where the part before it ends
-            self._runs = list(zip(islice(ends, 0, None, 2), parts[1::2]))
-        return self._runs
 
     @property
     def is_identity(self) -> bool:
@@ -201,10 +191,6 @@ def changing_codes_text(codes: list[int]) -> str:
             lines.append(f"{start:x}-{previous:x}" if previous != start else f"{start:x}")
         start = previous = code
     return "\n".join(lines) + "\n"
-
-
-def _stored_changing_codes() -> list[int] | None:
-    return _stored_codes("nfkc_changing.txt")
 
 
 def _stored_codes(name: str) -> list[int] | None:
