@@ -13,7 +13,7 @@ The look-up is phonenumbers' own, restricted to that slice: the longest prefix o
 digits that has a Chinese name, else the country's name (中国) for the place; the longest
 carrier prefix, else none. `tests/test_phone_places.py` checks the answers against
 `geocoder.description_for_valid_number(number, "zh")` and `carrier.name_for_valid_number`
-for a number under every prefix of the slice.
+for a number under every prefix shorter than 9 digits, every 7th mobile block and every carrier prefix.
 """
 
 from __future__ import annotations
@@ -100,15 +100,12 @@ def _build() -> PlaceTables:
 
 
 def _sources() -> list[Path]:
-    """phonenumbers' data files (their size and time change with every release) and this module."""
+    """phonenumbers' package and data files (their size and time change with every release) and this module."""
     found = []
-    for package in ("phonenumbers.geodata", "phonenumbers.carrierdata"):
-        spec = importlib.util.find_spec(package)  # finds the package without importing its tables
+    for package in ("phonenumbers", "phonenumbers.geodata", "phonenumbers.carrierdata"):
+        spec = importlib.util.find_spec(package)  # finds a package without importing its tables
         if spec is not None and spec.origin is not None:
             found.append(Path(spec.origin))
-    metadata = importlib.util.find_spec("phonenumbers")
-    if metadata is not None and metadata.origin is not None:
-        found.append(Path(metadata.origin))
     return [*found, Path(__file__)]
 
 

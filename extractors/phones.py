@@ -141,9 +141,10 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str, home: str
         return None
     if kind == "landline" and region == "CN" and not plus and not digits.startswith("0"):
         return None  # written in China, a landline with its area code starts with the trunk 0
+    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if kind == "foreign":
         return _Number(
-            number=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+            number=number,
             display=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
             kind=kind,
             valid=True,
@@ -151,7 +152,6 @@ def _classify(digits: str, plus: bool, area_marked: bool, region: str, home: str
             carrier=None,
             country=phonenumbers.region_code_for_number(parsed),
         )
-    number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     location = carrier = None
     if kind in ("landline", "mobile"):  # 400/800 numbers are national: no place
         location, carrier = _place_and_carrier(parsed, number, kind == "mobile")

@@ -143,7 +143,7 @@ def test_read_ahead_is_bounded() -> None:
 
 @pytest.mark.real_threshold
 def test_a_small_batch_is_built_in_this_process_and_a_large_one_by_workers(tmp_path, capsys, monkeypatch) -> None:
-    """Starting workers costs about a second (the geocoder's tables, the fork): a batch under
+    """Starting workers costs a few hundred ms (tables loaded and frozen, the fork): a batch under
     POOL_MIN_TASKS pages and POOL_MIN_BYTES runs in one process, whatever --jobs says."""
     from hotlines.scale import parallel
 
