@@ -36,8 +36,17 @@ RegionLevel = Literal["province", "city", "county", "town"]
 VerdictKind = Literal["fake_service", "official", "directory", "other"]
 
 
+def _empty_list() -> list:  # type: ignore[type-arg]
+    """A fresh empty list, as `default_factory`. Not `list` itself: pydantic reads a factory's
+    signature to see whether it takes the validated data, and for a builtin that means parsing
+    its text signature with `tokenize`, about 15 M instructions of every start-up."""
+    return []
+
+
 class _Model(BaseModel):
     # Unknown fields are an error so that a typo in a producer is caught, not silently dropped.
+    # Patterns say [0-9], not \d: pydantic's Rust regex reads \d as any Unicode digit, so an
+    # adcode in full-width or Arabic-Indic digits passed, while JSON Schema's \d is ASCII.
     model_config = ConfigDict(extra="forbid")
 
 
@@ -59,7 +68,7 @@ class Source(_Model):
     )
     fetched: str | None = Field(
         default=None,
-        pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$",
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$",
         description="When the page was captured (UTC, ISO 8601): the record's WARC-Date, for pages from a crawl archive. Since 1.1.",
     )
 
@@ -68,10 +77,10 @@ class Phone(_Model):
     """One distinct phone number on the page, with every place it occurs."""
 
     number: str = Field(
-        pattern=r"^(\+[1-9]\d{6,15}|\d{3,8})$",
+        pattern=r"^(\+[1-9][0-9]{6,15}|[0-9]{3,8})$",
         description="E.164 ('+864001865909'); for a short code, the digits as dialled ('12315').",
     )
-    extension: str | None = Field(default=None, pattern=r"^\d{1,6}$", description="'转123' -> '123'.")
+    extension: str | None = Field(default=None, pattern=r"^[0-9]{1,6}$", description="'转123' -> '123'.")
     display: str = Field(description="National format, e.g. '400 186 5909'.")
     kind: PhoneKind
     valid: bool = Field(
@@ -90,7 +99,7 @@ class Phone(_Model):
     obfuscated: bool = Field(
         default=False, description="Some mention hides its digits (Chinese numerals, spaced digits …): a signal in itself. Since 1.1."
     )
-    disguises: list[Disguise] = Field(default_factory=list, description="The ways the mentions hid their digits. Since 1.1.")
+    disguises: list[Disguise] = Field(default_factory=_empty_list, description="The ways the mentions hid their digits. Since 1.1.")
 
 
 class Region(_Model):
@@ -102,7 +111,7 @@ class Region(_Model):
     city: str | None = None
     county: str | None = None
     town: str | None = None
-    adcode: str = Field(pattern=r"^\d{6}$")
+    adcode: str = Field(pattern=r"^[0-9]{6}$")
     level: RegionLevel
     former_name: str | None = Field(default=None, description="The name as written, when it has since changed.")
     official: bool = Field(
@@ -127,7 +136,7 @@ class Brand(_Model):
     known: bool = False
     count: int = Field(ge=1)
     spans: list[Span] = Field(min_length=1)
-    raw: list[str] = Field(default_factory=list, description="Distinct surface forms (海尔, Haier).")
+    raw: list[str] = Field(default_factory=_empty_list, description="Distinct surface forms (海尔, Haier).")
 
 
 class Appliance(_Model):
@@ -138,7 +147,7 @@ class Appliance(_Model):
     label: str = Field(default="", description="English label of the category.")
     count: int = Field(ge=1)
     spans: list[Span] = Field(min_length=1)
-    raw: list[str] = Field(default_factory=list, description="Distinct surface forms.")
+    raw: list[str] = Field(default_factory=_empty_list, description="Distinct surface forms.")
 
 
 class Link(_Model):
@@ -166,7 +175,7 @@ class Verdict(_Model):
     )
     score: float = Field(ge=0.0, le=1.0, description="Confidence in `kind`, 0..1 (its share of the cue weights).")
     reasons: list[str] = Field(
-        default_factory=list, description="The cues that fired for `kind`, each with its evidence ('service_area_list: 312 regions')."
+        default_factory=_empty_list, description="The cues that fired for `kind`, each with its evidence ('service_area_list: 312 regions')."
     )
 
 
@@ -175,12 +184,12 @@ class PageRecord(_Model):
 
     schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     source: Source
-    phones: list[Phone] = Field(default_factory=list)
-    brands: list[Brand] = Field(default_factory=list)
-    appliances: list[Appliance] = Field(default_factory=list)
-    regions: list[Region] = Field(default_factory=list)
-    links: list[Link] = Field(default_factory=list)
-    warnings: list[PageWarning] = Field(default_factory=list)
+    phones: list[Phone] = Field(default_factory=_empty_list)
+    brands: list[Brand] = Field(default_factory=_empty_list)
+    appliances: list[Appliance] = Field(default_factory=_empty_list)
+    regions: list[Region] = Field(default_factory=_empty_list)
+    links: list[Link] = Field(default_factory=_empty_list)
+    warnings: list[PageWarning] = Field(default_factory=_empty_list)
     verdict: Verdict | None = Field(
         default=None, description="The page's verdict: fake service page, official, directory or other. Since 1.1."
     )

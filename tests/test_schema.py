@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from conftest import PAGES, ROOT
 from hotlines.pipeline import extract_bytes
-from schemas import PageRecord, Phone
+from schemas import PageRecord, Phone, Region, Source
 from schemas.json_schema import page_record_json_schema, page_record_json_schema_text
 
 SCHEMA_FILE = ROOT / "schemas" / "page_record.schema.json"
@@ -49,11 +49,31 @@ def test_required_contract_fields_are_present() -> None:
         {"count": 0},
         {"spans": [[5, 2]]},
         {"unexpected": 1},
+        {"number": "+８６４００１８６５９０９"},
+        {"extension": "١٢٣"},
     ],
-    ids=["not-e164", "unknown-kind", "zero-count", "reversed-span", "extra-field"],
+    ids=["not-e164", "unknown-kind", "zero-count", "reversed-span", "extra-field", "full-width-digits", "arabic-indic-extension"],
 )
 def test_models_reject_malformed_phones(change) -> None:
     phone = {"number": "+864001865909", "display": "400 186 5909", "kind": "shared_cost_400", "count": 1, "spans": [[0, 12]], "raw": ["400-1865-909"]}
     Phone.model_validate(phone)
     with pytest.raises(ValidationError):
         Phone.model_validate({**phone, **change})
+
+
+@pytest.mark.parametrize("digits", ["１１０１０５", "١١٠١٠٥", "११०१०५"], ids=["full-width", "arabic-indic", "devanagari"])
+def test_codes_take_ascii_digits_only_in_both_the_models_and_the_json_schema(digits) -> None:
+    """pydantic's Rust regex reads \\d as any Unicode digit, JSON Schema's as 0-9: the patterns
+    say [0-9], so both validators refuse an adcode (or a date) in other digits, and agree."""
+    region = {"text": "朝阳区", "span": [0, 3], "adcode": "110105", "level": "county"}
+    Region.model_validate(region)
+    with pytest.raises(ValidationError):
+        Region.model_validate({**region, "adcode": digits})
+    region_schema = {"$defs": page_record_json_schema()["$defs"], "$ref": "#/$defs/Region"}
+    jsonschema.Draft202012Validator(region_schema).validate(region)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(region_schema).validate({**region, "adcode": digits})
+    source = {"path": "a.warc", "sha256": "0" * 64, "encoding": "utf-8", "content_type": "text/html", "size": 1}
+    Source.model_validate({**source, "fetched": "2024-01-02T03:04:05Z"})
+    with pytest.raises(ValidationError):
+        Source.model_validate({**source, "fetched": f"{digits[:4]}-01-02T03:04:05Z"})
