@@ -10,6 +10,7 @@ fresh interpreter where nothing has been imported yet.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -204,3 +205,30 @@ def test_a_batch_warms_up_then_collects_as_usual() -> None:
     code, enabled, collections, frozen = _gc_probe(1, "on", SEED, PAGES / "two_brands.html")
     assert (code, enabled, frozen) == ("0", "True", "True")
     assert int(collections) == 1, "warm_up's one full collection"
+
+
+PLUGINS_PROBE = """
+import os, sys
+from pydantic.plugin import _loader
+sys.argv = ["hotlines", "extract", sys.argv[1], "-o", os.devnull]
+from hotlines.cli import entry_point
+try:
+    entry_point()
+except SystemExit as exit:
+    print(exit.code, _loader._plugins is None, repr(os.environ.get("PYDANTIC_DISABLE_PLUGINS")))
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "looked_for", "left"),
+    [(None, False, "__all__"), ("", True, ""), ("logfire", True, "logfire")],
+    ids=["unset-turned-off", "empty-lets-them-load", "the-users-own-list"],
+)
+def test_the_command_skips_pydantics_plugin_search_unless_the_user_set_it(setting, looked_for, left) -> None:
+    """Looking for pydantic plugins reads every installed distribution's metadata at the first
+    model: the command turns the search off, unless the user said otherwise."""
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    result = subprocess.run([sys.executable, "-c", PLUGINS_PROBE, str(SEED)], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+    assert result.stdout.split() == ["0", str(not looked_for), repr(left)], result.stderr

@@ -13,6 +13,7 @@ pydantic, sqlite3, phonenumbers) inside its run function.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from hotlines import __version__
@@ -624,6 +625,10 @@ def _run_spark_extract(args: argparse.Namespace) -> int:
 
 
 def entry_point() -> None:
+    """The `hotlines` command. It turns pydantic's plugins off unless `PYDANTIC_DISABLE_PLUGINS`
+    is already set (an empty value lets them load): looking for them reads the metadata of every
+    installed distribution when the first model is built, at every start-up."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     sys.exit(main())
 
 
