@@ -39,7 +39,7 @@ import ahocorasick
 from extractors.divisions import data_dir
 from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.region_names import name_index
-from extractors.table_cache import cached
+from extractors.table_cache import as_plain_tuple, cached
 from schemas import Appliance, Brand, Region
 
 _BRAND_PUNCTUATION = frozenset(".&·'-")
@@ -92,11 +92,15 @@ class _ApplianceName(NamedTuple):
     category: str
     label: str
 
+    __reduce__ = as_plain_tuple
+
 
 class _KnownBrand(NamedTuple):
     canonical: str
     needs_context: bool
     categories: tuple[str, ...] = ()  # appliance categories the brand makes (data/appliances.csv)
+
+    __reduce__ = as_plain_tuple
 
 
 class Mention(NamedTuple):

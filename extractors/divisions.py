@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from extractors.table_cache import as_plain_tuple
+
 Level = Literal["province", "city", "county"]
 
 # NBS groupings in cpca's table that are not divisions.
@@ -36,6 +38,8 @@ class Division(NamedTuple):
     city: str | None
     lon: float | None
     lat: float | None
+
+    __reduce__ = as_plain_tuple
 
 
 class FormerName(NamedTuple):

@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple
 import ahocorasick
 
 from extractors.divisions import Division, DivisionTable, build_division_table, cpca_resource, data_dir, table_sources
-from extractors.table_cache import cached
+from extractors.table_cache import as_plain_tuple, cached
 
 Form = Literal["full", "short", "stem", "district_stem", "former", "alias", "nonadmin", "marker"]
 
@@ -50,6 +50,8 @@ class NameSense(NamedTuple):
     adcode: str | None  # None for markers such as 直辖县
     form: Form
     former_name: str | None = None
+
+    __reduce__ = as_plain_tuple
 
 
 class NameIndex(NamedTuple):

@@ -19,6 +19,9 @@ found = extract_brands_and_appliances("海尔Haier冰箱、A.O.史密斯热水�
 print(json.dumps({"senses": len(index.senses), "units": len(division_table().units),
                   "same_table": index.table is division_table(),
                   "probe": [s.adcode for s in index.senses["朝阳区"]],
+                  "row_types": sorted({type(s).__name__ for senses in index.senses.values() for s in senses}
+                                      | {type(u).__name__ for u in index.table.units.values()}
+                                      | {type(k).__name__ for k in g.brand_names.values()}),
                   "brands": sorted(g.brand_names), "appliances": sorted(g.appliance_names),
                   "latin": sorted(g.latin_brands.items()), "odd": g.odd_brands, "english": sorted(g.english.items()),
                   "found": [[b.canonical, b.spans] for b in found.brands] + [[a.category, a.spans] for a in found.appliances]}))
@@ -42,6 +45,7 @@ def test_a_cached_table_equals_a_fresh_build(tmp_path) -> None:
     second = _run(str(tmp_path))  # loads
     assert fresh == first == second
     assert second["same_table"] is True and second["units"] > 3000
+    assert second["row_types"] == ["Division", "NameSense", "_KnownBrand"]  # loaded as their classes, not bare tuples
     assert len(second["brands"]) > 1000 and len(second["found"]) >= 6
 
 
@@ -68,3 +72,25 @@ def test_an_unwritable_cache_directory_is_no_error(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     assert _run(str(blocker / "cache"))["units"] > 3000  # cannot create a folder under a file
+
+
+def test_cached_rows_pickle_as_plain_tuples_and_load_as_their_class() -> None:
+    """The row classes a cache holds by the thousand pickle as `tuple.__new__(cls, values)`
+    (no NEWOBJ opcode, which would call the class's Python `__new__`), and load equal, typed."""
+    import pickletools
+
+    from extractors.brands import _ApplianceName, _KnownBrand
+    from extractors.divisions import Division
+    from extractors.region_names import NameSense
+
+    rows = [
+        NameSense("110105", "full"),
+        Division("110105", "朝阳区", "county", "110000", "110100", 116.44, 39.92),
+        _KnownBrand("海尔", False, ("refrigerator",)),
+        _ApplianceName("refrigerator", "Refrigerator"),
+    ]
+    for row in rows:
+        data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+        assert "NEWOBJ" not in {op.name for op, _, _ in pickletools.genops(data)}
+        loaded = pickle.loads(data)
+        assert type(loaded) is type(row) and loaded == row and loaded._fields == row._fields
