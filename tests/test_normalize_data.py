@@ -46,3 +46,21 @@ def test_pages_with_other_digits_are_flagged_and_scanned_with_unicode_digits() -
     assert plain.other_digits is False
     for text in ("热线٤٠٠١٨٦٥٩٠٩", "热线४००१८६५९०९ and ４００"):
         assert normalize(text).other_digits is True
+
+
+def test_the_classes_from_the_files_equal_those_computed_afresh(monkeypatch) -> None:
+    """Under another Unicode version the ranges are computed, not read: both ways give the same
+    classes (the files' ranges are merged with the marked characters' as ranges)."""
+    from_files = normalize_module._changing()
+    normalize_module._changing.cache_clear()
+    monkeypatch.setattr(normalize_module, "_stored_ranges", lambda name: None)
+    try:
+        computed = normalize_module._changing()
+    finally:
+        normalize_module._changing.cache_clear()
+    assert [p.pattern for p in from_files[:2]] == [p.pattern for p in computed[:2]]
+    assert from_files[2] == computed[2]
+    bmp, astral, _ = computed
+    for code in (0xFF14, ord("—"), 0x2460, 0x20E3, 0x0663):  # ４, a dash, ①, the keycap mark, ٣
+        assert bmp.fullmatch(chr(code))
+    assert astral.fullmatch("\U0001F101") and not bmp.fullmatch("a") and not bmp.fullmatch("海")
