@@ -39,6 +39,7 @@ import ahocorasick
 from extractors.divisions import data_dir
 from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.region_names import name_index
+from extractors.lazy_regex import LazyPattern
 from extractors.table_cache import as_plain_tuple, cached
 from schemas import Appliance, Brand, Region
 
@@ -117,7 +118,7 @@ class _Context(NamedTuple):
 
     service_words: tuple[str, ...]  # end a brand candidate: what stands before them is not the brand
     service_after: re.Pattern[str]  # a common-word brand (美的) counts only right before these
-    service_or_end_after: re.Pattern[str]  # after a discovered brand the end of a phrase counts too
+    service_or_end_after: LazyPattern  # after a discovered brand the end of a phrase counts too
     not_brands: frozenset[str]  # candidates that are never brands (全国, 厂家, AI …)
     modifier_at_end: re.Pattern[str]  # between brand and appliance: "海尔家用空调" is 海尔
     modifier_chars: int
@@ -128,9 +129,10 @@ class _Places(NamedTuple):
 
     brands: frozenset[str]  # canonical brands named after a place (role place_brand)
     phrases: frozenset[str]  # place names that contain an alias: 三星堆, New York (role phrase)
-    latin_before: re.Pattern[str]  # "North York", "Mount Fuji": searched up to an alias's start
-    latin_after: re.Pattern[str]  # "Stanley Park", "York Street": matched at an alias's end
-    cjk_after: re.Pattern[str]  # 中兴路, 长虹桥, 先锋村: matched at an alias's end
+    # Compiled when a page first needs them (many never do): 3 ms of every start-up otherwise.
+    latin_before: LazyPattern  # "North York", "Mount Fuji": searched up to an alias's start
+    latin_after: LazyPattern  # "Stanley Park", "York Street": matched at an alias's end
+    cjk_after: LazyPattern  # 中兴路, 长虹桥, 先锋村: matched at an alias's end
 
 
 class _Splits(NamedTuple):
@@ -293,7 +295,7 @@ def _context() -> _Context:
     return _Context(
         service_words=tuple(words["service"]),
         service_after=re.compile(service),
-        service_or_end_after=re.compile(service + "|[(:：,，。!！?？/\\s]|$"),
+        service_or_end_after=LazyPattern(service + "|[(:：,，。!！?？/\\s]|$"),
         not_brands=frozenset(words["not_brand"]),
         modifier_at_end=re.compile("(?:" + "|".join(map(re.escape, modifiers)) + ")$"),
         modifier_chars=max(map(len, modifiers)),
@@ -311,9 +313,9 @@ def _places() -> _Places:
     return _Places(
         brands=frozenset(words["place_brand"]),
         phrases=frozenset(words["phrase"]),
-        latin_before=re.compile(f"(?<![A-Za-z])(?:{alternation('latin_before')})\\.?[ \\t]+$"),
-        latin_after=re.compile(f"[ \\t]+(?:{alternation('latin_after')})\\.?(?![A-Za-z])", re.IGNORECASE),
-        cjk_after=re.compile(alternation("cjk_after")),
+        latin_before=LazyPattern(f"(?<![A-Za-z])(?:{alternation('latin_before')})\\.?[ \\t]+$"),
+        latin_after=LazyPattern(f"[ \\t]+(?:{alternation('latin_after')})\\.?(?![A-Za-z])", re.IGNORECASE),
+        cjk_after=LazyPattern(alternation("cjk_after")),
     )
 
 

@@ -18,6 +18,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
 from extractors import phone_places
+from extractors.lazy_regex import LazyPattern
 from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.phone_disguises import BREAK, ODD_AROUND_DIGITS, disguised_views, hints
 from schemas import Phone, PhoneKind
@@ -35,7 +36,7 @@ _RUN_PATTERN = (
     r"|(?<=\d))"
     r"(?:(?:[ \t\u00a0]{1,2}|[ \t]?-{1,2}[ \t]?|[ \t]*\n[ \t]*)?\d)*+"
 )
-_RUN = re.compile(_RUN_PATTERN)
+_RUN = LazyPattern(_RUN_PATTERN)  # pages with digits other than 0-9 (٣, ३), and disguised runs
 # The same runs on a page whose only digits are 0-9 (`NormalizedText.other_digits`), as most
 # are: `[0-9]` is a bitmap test where `\d` looks up every character of the page in Unicode
 # data, and this scan is a third of the phone extractor's cost.
