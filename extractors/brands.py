@@ -68,18 +68,18 @@ _NOT_APPLIANCE_AFTER = re.compile(r"台|剧|节目|广告|新闻|直播|塔|房|
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 # 手机 also labels a mobile number: "急修手机：+86 186…", "手机/微信 138…" name no appliance.
 _CONTACT_LABELS = frozenset({"手机", "移动电话"})
-_CONTACT_AFTER = re.compile(r"[ \t]*(?:[:：]|[/／]?微信|同号|[(（]?\+?\d(?:[ \t\-]?\d){6})")
+_CONTACT_AFTER = LazyPattern(r"[ \t]*(?:[:：]|[/／]?微信|同号|[(（]?\+?\d(?:[ \t\-]?\d){6})")
 # What may stand between a common-word brand and the word that confirms it.
 _SPACES = re.compile(r"[ \t]*")
 _SPACES_OR_DIGITS = re.compile(r"[ \t0-9]*")
-_BRACKETED = re.compile(r"[ \t]*[(（\[【][ \t]*([^()（）\[\]【】\n]{1,40}?)[ \t]*[)）\]】][ \t]*")
-_CLOSING = re.compile(r"[ \t]*[)）\]】][ \t]*")
+_BRACKETED = LazyPattern(r"[ \t]*[(（\[【][ \t]*([^()（）\[\]【】\n]{1,40}?)[ \t]*[)）\]】][ \t]*")
+_CLOSING = LazyPattern(r"[ \t]*[)）\]】][ \t]*")
 _OPENING = frozenset("(（[【")
 _REGION_FORMS = frozenset({"full", "short", "stem"})  # provinces and prefectures, not district stems (桥东)
 _MAX_NOTE_CHARS = 10  # "美的（中国）售后": a short note in brackets may stand between a brand and its service
-_MODEL = re.compile(r"(?:[ \t]*[A-Za-z0-9][A-Za-z0-9+\-.]{0,15}){1,3}[ \t]*")  # 小米 13 Pro, 荣耀X50
+_MODEL = LazyPattern(r"(?:[ \t]*[A-Za-z0-9][A-Za-z0-9+\-.]{0,15}){1,3}[ \t]*")  # 小米 13 Pro, 荣耀X50
 # A directory line: "美的：400-889-9315", "美的 0755-83765566" (seven digits or more).
-_PHONE_AFTER = re.compile(r"[:：]?[ \t]*(?:\+86[ \t\-]?)?[(（]?\d(?:[ \t\-)）(（]?\d){6}")
+_PHONE_AFTER = LazyPattern(r"[:：]?[ \t]*(?:\+86[ \t\-]?)?[(（]?\d(?:[ \t\-)）(（]?\d){6}")
 # One space or one line break inside a CJK appliance name: "集成 灶", "热水\n器".
 _BREAK = "[ \\t\\n\\r]"
 # run -> ((start, end, kind, name), ...): appliance names (kind 0) and CJK brand aliases or

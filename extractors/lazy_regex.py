@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 
 class LazyPattern:
-    """`re.compile(pattern, flags)`, done on the first `match`, `search`, `finditer` or `compiled`."""
+    """`re.compile(pattern, flags)`, done on first use (`compiled`, or a method of `re.Pattern`)."""
 
     __slots__ = ("pattern", "flags", "_compiled")
 
@@ -37,8 +38,17 @@ class LazyPattern:
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return self.compiled.search(string, pos, endpos)
 
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.fullmatch(string, pos, endpos)
+
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled.findall(string, pos, endpos)
+
+    def sub(self, replacement: str, string: str, count: int = 0) -> str:
+        return self.compiled.sub(replacement, string, count)
 
     def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
         return LazyPattern, (self.pattern, self.flags)

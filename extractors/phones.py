@@ -44,14 +44,14 @@ _RUN_ASCII = re.compile(_RUN_PATTERN.replace(r"[+(\d]", "[+(0-9]").replace(r"\d"
 _GROUP = re.compile(r"\d+")
 _EXTENSION = re.compile(r"[ \t]?(?:转|分机|ext\.?|EXT\.?|x|X|#)[ \t]?(\d{1,6})(?!\d)")
 _LATIN = re.compile(r"[A-Za-z]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_WORD = LazyPattern(r"[A-Za-z]{2,}")
 # Masked digits ("400-889-XXXX", "138****5678") make what is left of a number no number.
 _MASK_AFTER = re.compile(r"[ \t]?-?[ \t]?(?:[*×xX]{2,}|[*×])")
 _MASK_BEFORE = re.compile(r"(?:[*×xX]{2,}|[*×])[ \t]?-?[ \t]?$")
 # After an area-coded landline, more local numbers that share its area code:
 # "0577-61234567、61234568", "0757-21234567/87654321", "0769-21234567/8899" (last digits replaced).
-_SHARED_AREA_NEXT = re.compile(r"([ \t]*(?:[、/,，;；]|或|及|和)[ \t]*|[ \t]+)(\d{1,8})(?!\d)")
-_AREA_CODE = re.compile(r"\(?[ \t]?(0\d{2,3})[ \t]?\)?[ \t]?-?[ \t]?(\d{7,8})")
+_SHARED_AREA_NEXT = LazyPattern(r"([ \t]*(?:[、/,，;；]|或|及|和)[ \t]*|[ \t]+)(\d{1,8})(?!\d)")
+_AREA_CODE = LazyPattern(r"\(?[ \t]?(0\d{2,3})[ \t]?\)?[ \t]?-?[ \t]?(\d{7,8})")
 _NANP_SHAPES = ((3, 3, 4),)
 _SPACED = re.compile(r"\d[ \t\u00a0]\d[ \t\u00a0]\d[ \t\u00a0]\d")  # "4 0 0 1 …"
 _URL_CHARS = frozenset("/@_=&?#%")
@@ -66,7 +66,7 @@ _NOT_A_PHONE_BEFORE = re.compile(
     r"合同号|保单号|会员号|SN|S/N|No\.?|NO\.?)[^\d\n]{0,4}$"
 )
 # Short codes (12315, 95588) are also ordinary numbers; they count only next to these words.
-_SHORT_CODE_CONTEXT = re.compile(
+_SHORT_CODE_CONTEXT = LazyPattern(
     r"电话|拨打|拨|热线|客服|平台|报警|急救|呼叫|致电|投诉|举报|咨询|服务|号码|专线|tel|Tel|TEL|call|Call|hotline"
 )
 _CONTEXT_WINDOW = 8

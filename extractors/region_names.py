@@ -25,12 +25,13 @@ from typing import Literal, NamedTuple
 import ahocorasick
 
 from extractors.divisions import Division, DivisionTable, build_division_table, cpca_resource, data_dir, table_sources
+from extractors.lazy_regex import LazyPattern
 from extractors.table_cache import as_plain_tuple, cached
 
 Form = Literal["full", "short", "stem", "district_stem", "former", "alias", "nonadmin", "marker"]
 
-_PROVINCE_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
-_CITY_SUFFIX = re.compile(r"(?:市|地区|盟)$")
+_PROVINCE_SUFFIX = LazyPattern(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
+_CITY_SUFFIX = LazyPattern(r"(?:市|地区|盟)$")
 # A county-level name less these is its stem ("西湖区" -> 西湖); the two-character ones only when
 # no sibling takes the same stem with a one-character suffix (井陉县, not 井陉矿区).
 _COUNTY_SUFFIXES = frozenset("区县市旗")

@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from extractors.divisions import Division, DivisionTable
+from extractors.lazy_regex import LazyPattern
 from extractors.normalize import NormalizedText, is_cjk, normalize
 from extractors.region_names import NameIndex, NameSense, name_index
 from schemas import Region
@@ -46,8 +47,8 @@ _PLACE_BEFORE = re.compile(r"(?:位于|地处|坐落于|来自|地址|总部在|
 _PLACE_AFTER = re.compile(r"地区|市区|一带|周边|本地|当地|全市|各区")
 # Between a parent and the first item of its list ("广州：天河", "深圳 南山", "广州(天河", "深圳-南山"),
 # and between items ("天河、越秀", "南山 福田"), after NFKC (：→:, ，→, （→(, dashes → -).
-_LIST_OPEN = re.compile(r"\s*[:(\-·|]\s*|[ \t\u3000]+")
-_LIST_NEXT = re.compile(r"\s*[、,/|;]\s*|[ \t\u3000]+")
+_LIST_OPEN = LazyPattern(r"\s*[:(\-·|]\s*|[ \t\u3000]+")
+_LIST_NEXT = LazyPattern(r"\s*[、,/|;]\s*|[ \t\u3000]+")
 _LIST_TEMPLATES_LIMIT = 100_000
 # Any ideograph of the unified block, written for the CJK runs these patterns only ever see
 # (normalize's blocks: Ext A 3400-4DBF, unified 4E00-9FFF, compatibility F900-FAFF): in such a

@@ -55,3 +55,12 @@ def test_a_chinese_page_never_compiles_the_latin_place_patterns(tmp_path) -> Non
         assert result.returncode == 0, result.stderr
         answers.append(result.stdout.split())
     assert answers == [["False", "False"], ["True", "False"]]
+
+
+def test_fullmatch_findall_and_sub_as_re_does() -> None:
+    source, text = r"(0\d{2,3})-(\d{7,8})", "0757-21234567、0755-3123456 010-1234567x"
+    lazy, compiled = LazyPattern(source), re.compile(source)
+    assert lazy.findall(text) == compiled.findall(text) == [("0757", "21234567"), ("0755", "3123456"), ("010", "1234567")]
+    assert lazy.findall(text, 5) == compiled.findall(text, 5)
+    assert lazy.fullmatch(text, 0, 13).groups() == ("0757", "21234567") and lazy.fullmatch(text) is None
+    assert lazy.sub(r"\2", text) == compiled.sub(r"\2", text) and lazy.sub("#", text, 1) == compiled.sub("#", text, 1)
