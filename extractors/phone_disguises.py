@@ -67,19 +67,20 @@ def _class(chars: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(numeral chunk, enclosed digit, candidate run): compiled once per process."""
-    chinese = _class("".join(CHINESE_DIGITS))
-    enclosed = _class("".join(enclosed_digits()))
-    letters = _class("".join(LETTER_DIGITS))
-    odd = _class(_ODD_SEPARATORS)
-    numerals = re.compile(f"{chinese}{{{_MIN_CHINESE_CHUNK}}}")
+def _hint_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(numeral chunk, enclosed digit): what every page is scanned with, compiled once per process."""
+    numerals = re.compile(f"{_class(''.join(CHINESE_DIGITS))}{{{_MIN_CHINESE_CHUNK}}}")
     # Ranges, not the enumerated class: a range class scans a page several times faster.
     enclosed_any = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _ENCLOSED_RANGES) + _KEYCAP + "]")
-    unit = f"(?:\\d{_VS16}?{_KEYCAP}?|{chinese}|{enclosed}|{letters})"
-    separator = f"(?:[ \\t\\u00a0]{{1,2}}|[ \\t]?-+[ \\t]?|{odd})"
-    candidate = re.compile(f"{unit}(?:{separator}?{unit})*+")
-    return numerals, enclosed_any, candidate
+    return numerals, enclosed_any
+
+
+@lru_cache(maxsize=1)
+def _candidate() -> re.Pattern[str]:
+    """A run of digits in any form, looked for around hints only: compiled when a page first has one."""
+    unit = f"(?:\\d{_VS16}?{_KEYCAP}?|{_class(''.join(CHINESE_DIGITS))}|{_class(''.join(enclosed_digits()))}|{_class(''.join(LETTER_DIGITS))})"
+    separator = f"(?:[ \\t\\u00a0]{{1,2}}|[ \\t]?-+[ \\t]?|{_class(_ODD_SEPARATORS)})"
+    return re.compile(f"{unit}(?:{separator}?{unit})*+")
 
 
 _numeral_runs: dict[str, bool] = {}  # CJK run -> holds a chunk of Chinese numerals (runs recur)
@@ -95,7 +96,7 @@ def hints(doc: NormalizedText) -> list[int]:
     to page), enclosed digits by one range scan. Hints around ASCII digits (letters, odd
     separators, spaced digits) come from the phone extractor's own scan of digit runs.
     """
-    numerals, enclosed_any, _ = _patterns()
+    numerals, enclosed_any = _hint_patterns()
     text = doc.text
     found = [match.start() for match in enclosed_any.finditer(text)] if doc.marked else []
     runs = doc.cjk_run_texts()
@@ -162,7 +163,7 @@ class DigitView:
 
 def disguised_views(text: str, near: list[int]) -> list[DigitView]:
     """A digit view for every run near the offsets `near` that may be a disguised number."""
-    _, _, candidate = _patterns()
+    candidate = _candidate()
     enclosed = enclosed_digits()
     views = []
     done = 0  # windows are searched left to right, never twice
