@@ -6,7 +6,11 @@ minimum and maximum show the noise). PYTHONDONTWRITEBYTECODE is dropped from the
 environment, since without bytecode caches every run compiles the project's modules again
 (`--keep-env` measures with the environment as it is). The budgets are 150 ms for `--help` and
 `--version` and 400 ms for extracting one seed page. The interpreter's own start-up
-(`python -c pass`) is measured too, as the floor no command can go under.
+(`python -c pass`) is measured too, as the floor no command can go under; and so is the stack's
+own start-up, the floor a one-page `extract` cannot go under with the record models in pydantic
+and the numbers in phonenumbers: import both, validate and write one empty record, and parse,
+validate and format one 400 number, with pydantic's plugin search off as the command has it.
+What `extract` takes beyond that is ours: our modules, tables and the page's own work.
 
     python bench/startup.py [--runs 7] [--json results.json] [--check] [--keep-env] [--importtime COMMAND] [--instructions]
 
@@ -31,6 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "pages" / "001_5cf953adb841b130.txt"
 BUDGETS_MS = {"help": 150.0, "version": 150.0, "extract_one_page": 400.0}
 ARGUMENTS = {"help": ["--help"], "version": ["--version"], "extract_one_page": ["extract", str(SEED)]}
+STACK_FLOOR = """
+import gc, os, sys
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+gc.disable()
+import phonenumbers
+from schemas import PageRecord, Source
+number = phonenumbers.parse("4001865909", "CN")
+phonenumbers.is_valid_number(number)
+phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+record = PageRecord(source=Source(path="-", sha256="0" * 64, encoding="utf-8", content_type="text/plain", size=0))
+sys.stdout.buffer.write(record.__pydantic_serializer__.to_json(record))
+"""
 
 
 def hotlines_command() -> list[str]:
@@ -67,6 +83,7 @@ def measure(runs: int = 7, *, keep_env: bool = False) -> dict[str, object]:
     figures: dict[str, object] = {"command": " ".join(Path(part).name if i == 0 else part for i, part in enumerate(base))}
     figures["bytecode_caches"] = not env.get("PYTHONDONTWRITEBYTECODE")
     figures["python_pass_ms"] = wall_ms([sys.executable, "-c", "pass"], runs, env)
+    figures["stack_floor_ms"] = wall_ms([sys.executable, "-c", STACK_FLOOR], runs, env)
     for name, arguments in ARGUMENTS.items():
         figures[f"{name}_ms"] = wall_ms(base + arguments, runs, env)
     figures["budgets_ms"] = BUDGETS_MS
@@ -77,12 +94,20 @@ def measure(runs: int = 7, *, keep_env: bool = False) -> dict[str, object]:
 def report(figures: dict[str, object]) -> list[str]:
     caches = "" if figures["bytecode_caches"] else ", no bytecode caches (PYTHONDONTWRITEBYTECODE)"
     lines = [f"start-up, wall clock, median of {figures['python_pass_ms']['runs']} fresh processes (min .. max){caches}:"]  # type: ignore[index]
-    labels = {"python_pass": "python -c pass", "help": "hotlines --help", "version": "hotlines --version", "extract_one_page": f"hotlines extract {SEED.name}"}
+    labels = {
+        "python_pass": "python -c pass",
+        "stack_floor": "pydantic models + phonenumbers, one record",
+        "help": "hotlines --help",
+        "version": "hotlines --version",
+        "extract_one_page": f"hotlines extract {SEED.name}",
+    }
     for name, label in labels.items():
         f = figures[f"{name}_ms"]
         budget = BUDGETS_MS.get(name)
         verdict = "" if budget is None else f"  budget {budget:.0f} ms: {'ok' if f['median'] <= budget else 'OVER'}"  # type: ignore[index]
         lines.append(f"  {label:<45} {f['median']:>7.1f} ms  ({f['min']:.1f} .. {f['max']:.1f}){verdict}")  # type: ignore[index]
+    ours = figures["extract_one_page_ms"]["median"] - figures["stack_floor_ms"]["median"]  # type: ignore[index]
+    lines.append(f"  extract beyond the stack's floor (ours)            {ours:>7.1f} ms")
     return lines
 
 
@@ -108,7 +133,11 @@ def instruction_counts(env: dict[str, str] | None = None) -> dict[str, int]:
     """
     env = {**(env if env is not None else os.environ), "PYTHONHASHSEED": "0"}
     base = hotlines_command()
-    commands = {"python_pass": [sys.executable, "-c", "pass"], **{name: base + arguments for name, arguments in ARGUMENTS.items()}}
+    commands = {
+        "python_pass": [sys.executable, "-c", "pass"],
+        "stack_floor": [sys.executable, "-c", STACK_FLOOR],
+        **{name: base + arguments for name, arguments in ARGUMENTS.items()},
+    }
     counts = {}
     for name, command in commands.items():
         subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)  # bytecode caches, table cache

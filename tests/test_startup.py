@@ -165,11 +165,12 @@ def test_the_startup_benchmark_reports_every_figure(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["budgets_ms"] == {"help": 150.0, "version": 150.0, "extract_one_page": 400.0}
-    for name in ("python_pass", "help", "version", "extract_one_page"):
+    for name in ("python_pass", "stack_floor", "help", "version", "extract_one_page"):
         assert figures[f"{name}_ms"]["runs"] == 1 and figures[f"{name}_ms"]["median"] > 0
     for name, budget in figures["budgets_ms"].items():
         assert figures["within_budget"][name] == (figures[f"{name}_ms"]["median"] <= budget)
     assert "hotlines --help" in result.stdout and "001_5cf953adb841b130.txt" in result.stdout
+    assert "pydantic models + phonenumbers" in result.stdout and "(ours)" in result.stdout
 
 
 GC_PROBE = """
