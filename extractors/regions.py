@@ -364,7 +364,7 @@ class _Found(NamedTuple):
 
 
 # The list a run's last mention may head when it ends the run (_scope_after), and the run's length.
-_Lead = tuple["_Scope", re.Pattern[str], int]
+_Lead = tuple["_Scope", LazyPattern, int]
 # A decided mention's template as `extract_regions` copies it: its field values (`__dict__`) and
 # fields set, taken out of the model once, since attribute look-ups on a pydantic model are slow.
 _Fields = tuple[dict[str, Any], set[str]]
@@ -572,7 +572,7 @@ class _Scope(NamedTuple):
 
 
 @lru_cache(maxsize=4096)
-def _scope_after(adcode: str) -> tuple[_Scope, re.Pattern[str]] | None:
+def _scope_after(adcode: str) -> tuple[_Scope, LazyPattern] | None:
     """The list a mention of `adcode` may head, and what must stand between it and the first item.
 
     A province or city heads a list of its units after a colon, a bracket or spaces ("广州：天河、
