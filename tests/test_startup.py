@@ -167,6 +167,8 @@ def test_the_startup_benchmark_reports_every_figure(tmp_path) -> None:
     assert figures["budgets_ms"] == {"help": 150.0, "version": 150.0, "extract_one_page": 400.0}
     for name in ("python_pass", "stack_floor", "help", "version", "extract_one_page"):
         assert figures[f"{name}_ms"]["runs"] == 1 and figures[f"{name}_ms"]["median"] > 0
+    # ours: extract less the floor, in the same round
+    assert abs(figures["ours_ms"]["median"] - (figures["extract_one_page_ms"]["median"] - figures["stack_floor_ms"]["median"])) <= 0.11
     for name, budget in figures["budgets_ms"].items():
         assert figures["within_budget"][name] == (figures[f"{name}_ms"]["median"] <= budget)
     assert "hotlines --help" in result.stdout and "001_5cf953adb841b130.txt" in result.stdout
