@@ -76,12 +76,6 @@ def _summary(times: list[float]) -> dict[str, float]:
     return {"median": round(statistics.median(times), 1), "min": round(min(times), 1), "max": round(max(times), 1), "runs": len(times)}
 
 
-def wall_ms(command: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Median, minimum and maximum wall-clock milliseconds of `runs` fresh processes (after one untimed)."""
-    _run_ms(command, env)
-    return _summary([_run_ms(command, env) for _ in range(runs)])
-
-
 def paired_wall_ms(commands: dict[str, list[str]], runs: int, env: dict[str, str] | None = None) -> dict[str, list[float]]:
     """Each command's wall-clock milliseconds over `runs` rounds (after one untimed run each),
     every round running every command once, back to back: the machine's speed drifts by a third

@@ -196,15 +196,9 @@ def changing_codes_text(codes: list[int]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _stored_codes(name: str) -> list[int] | None:
-    """The code points a data file in the format of `changing_codes_text` lists, or None when
-    it was written for another Unicode version."""
-    ranges = _stored_ranges(name)
-    return None if ranges is None else [code for lo, hi in ranges for code in range(lo, hi + 1)]
-
-
 def _stored_ranges(name: str) -> list[tuple[int, int]] | None:
-    """The inclusive code point ranges of such a data file, as written, or None (another Unicode version)."""
+    """The inclusive code point ranges a data file in the format of `changing_codes_text` lists,
+    or None when it was written for another Unicode version."""
     text = importlib.resources.files("extractors").joinpath(f"data/{name}").read_text(encoding="ascii")
     header, *items = text.split()[1:]
     if header != unicodedata.unidata_version:

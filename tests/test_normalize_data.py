@@ -19,9 +19,9 @@ def test_the_stored_table_equals_a_fresh_computation() -> None:
     fresh = changing_codes()
     if version == unicodedata.unidata_version:
         assert stored_text == changing_codes_text(fresh)
-        assert normalize_module._stored_codes("nfkc_changing.txt") == fresh
+        assert normalize_module._stored_ranges("nfkc_changing.txt") == normalize_module._ranges(fresh)
     else:  # another Python: the table is recomputed at start-up instead of read
-        assert normalize_module._stored_codes("nfkc_changing.txt") is None
+        assert normalize_module._stored_ranges("nfkc_changing.txt") is None
     assert 0xFF14 in fresh and ord("—") in fresh and 0x2460 not in fresh  # ４ and — fold; ① is kept
 
 
@@ -34,9 +34,9 @@ def test_the_stored_other_digits_equal_a_fresh_computation() -> None:
     fresh = other_digit_codes(changing)
     if version == unicodedata.unidata_version:
         assert stored_text == changing_codes_text(fresh)
-        assert normalize_module._stored_codes("other_digits.txt") == fresh
+        assert normalize_module._stored_ranges("other_digits.txt") == normalize_module._ranges(fresh)
     else:
-        assert normalize_module._stored_codes("other_digits.txt") is None
+        assert normalize_module._stored_ranges("other_digits.txt") is None
     assert 0x0663 in fresh and 0x0969 in fresh  # Arabic-Indic ٣ and Devanagari ३
     assert not any(0x30 <= code <= 0x39 or code in set(changing) for code in fresh)  # 0-9 and ３ (folded) are not "other"
 
