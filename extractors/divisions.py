@@ -49,6 +49,8 @@ class FormerName(NamedTuple):
     adcode: str  # today's unit it resolves to
     year: int
 
+    __reduce__ = as_plain_tuple
+
 
 class DivisionTable(NamedTuple):
     units: dict[str, Division]

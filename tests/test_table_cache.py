@@ -80,12 +80,13 @@ def test_cached_rows_pickle_as_plain_tuples_and_load_as_their_class() -> None:
     import pickletools
 
     from extractors.brands import _ApplianceName, _KnownBrand
-    from extractors.divisions import Division
+    from extractors.divisions import Division, FormerName
     from extractors.region_names import NameSense
 
     rows = [
         NameSense("110105", "full"),
         Division("110105", "朝阳区", "county", "110000", "110100", 116.44, 39.92),
+        FormerName("襄樊市", "420600", 2010),
         _KnownBrand("海尔", False, ("refrigerator",)),
         _ApplianceName("refrigerator", "Refrigerator"),
     ]
